@@ -1,0 +1,8 @@
+//! Server functions: the only door from the browser into the server side. Each one
+//! finds out who is calling, parses its inputs, calls a service and maps the error.
+
+pub mod account;
+pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod guard;
+pub mod session;

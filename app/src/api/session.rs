@@ -1,0 +1,107 @@
+//! Signing in and out, and who is signed in.
+
+use crate::domain::AppError;
+use crate::domain::views::CallerView;
+use leptos::prelude::*;
+
+/// Checks the password and starts a session. `next` is where to go afterwards; only
+/// paths on this site are followed.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::services::sign_in::{SignInAttempt, SignInRefusal, sign_in};
+    use crate::services::{caller, time_format::utc_minutes};
+    use secrecy::{ExposeSecret, SecretString};
+
+    let ctx = super::guard::request()?;
+    let password = SecretString::from(password);
+    if username.trim().is_empty() {
+        return Err(ctx.refuse(AppError::invalid("username", "Enter your username.")));
+    }
+    if password.expose_secret().is_empty() {
+        return Err(ctx.refuse(AppError::invalid("password", "Enter your password.")));
+    }
+    let attempt = SignInAttempt {
+        username_typed: username,
+        password,
+        ip: ctx.client_ip()?,
+        user_agent: ctx.user_agent(),
+    };
+    match sign_in(&ctx.state, attempt)
+        .await
+        .map_err(|e| ctx.internal(e))?
+    {
+        Ok(signed_in) => {
+            caller::start_session(ctx.session(), signed_in, ctx.state.clock.now())
+                .await
+                .map_err(|e| ctx.internal(e))?;
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+            Ok(())
+        }
+        Err(SignInRefusal::InvalidCredentials) => Err(ctx.refuse(AppError::InvalidCredentials)),
+        Err(SignInRefusal::Locked { until }) => Err(ctx.refuse(AppError::AccountLocked {
+            until: utc_minutes(until),
+        })),
+        Err(SignInRefusal::Blocked) => Err(ctx.refuse(AppError::AccountBlocked)),
+        Err(SignInRefusal::TooManyFromAddress) => Err(ctx.refuse(AppError::TooManyRequests)),
+    }
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let ctx = super::guard::request()?;
+    crate::services::caller::end_session(ctx.session())
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
+/// The signed-in person, or `None`.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<CallerView>, AppError> {
+    let ctx = super::guard::request()?;
+    Ok(ctx.caller_if_any().await?.map(|caller| CallerView {
+        username: caller.username,
+        display_name: caller.display_name,
+        role: caller.role,
+    }))
+}
+
+/// Only local absolute paths: no scheme, no `//host`, no backslash tricks.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/account".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/admin")), "/admin");
+        for hostile in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "admin",
+            "/a\r\nb",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/account", "{hostile:?}");
+        }
+        assert_eq!(safe_next(None), "/account");
+    }
+}

@@ -1,0 +1,108 @@
+//! The one error type server functions return. Every variant carries a fixed,
+//! user-facing message; causes stay in the server log under the request id.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    #[error("You do not have access to this page.")]
+    Forbidden,
+    #[error("The username or password is incorrect.")]
+    InvalidCredentials,
+    #[error(
+        "This account is locked after too many failed sign-ins. Try again after {until}, or ask your helpdesk."
+    )]
+    AccountLocked { until: String },
+    #[error("This account is blocked. Contact your helpdesk.")]
+    AccountBlocked,
+    #[error("Too many sign-in attempts from your network. Wait a minute and try again.")]
+    TooManyRequests,
+    /// Bad input for one field; `field` is the form field's name.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error(
+        "Something went wrong on our side. Try again; if it keeps happening, contact support and quote reference {request_id}."
+    )]
+    Internal { request_id: String },
+    #[error("The portal could not be reached. Check your connection and try again.")]
+    Unreachable,
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The message to show next to `field`, if this error concerns it.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Invalid { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status a non-browser caller sees for this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::NotSignedIn | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::AccountBlocked => 403,
+            Self::AccountLocked { .. } => 423,
+            Self::TooManyRequests => 429,
+            Self::Invalid { .. } => 400,
+            Self::Internal { .. } => 500,
+            Self::Unreachable => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::invalid(
+                "form",
+                "The form was incomplete. Reload the page and try again.",
+            ),
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
+                Self::Unreachable
+            }
+            _ => Self::Internal {
+                request_id: "unknown".to_owned(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_are_found_only_for_their_field() {
+        let err = AppError::invalid("username", "Enter a username.");
+        assert_eq!(
+            err.for_field("username").as_deref(),
+            Some("Enter a username.")
+        );
+        assert_eq!(err.for_field("password"), None);
+        assert_eq!(AppError::InvalidCredentials.for_field("username"), None);
+    }
+
+    #[test]
+    fn an_internal_error_shows_only_its_reference() {
+        let text = AppError::Internal {
+            request_id: "abc-123".into(),
+        }
+        .to_string();
+        assert!(text.contains("abc-123"));
+        assert!(!text.to_lowercase().contains("sql"));
+    }
+}

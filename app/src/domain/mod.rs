@@ -1,0 +1,16 @@
+//! Types both sides share: parsed inputs, roles, result codes, errors and the view
+//! models pages render. No I/O lives here.
+
+pub mod email;
+pub mod error;
+pub mod result_code;
+pub mod role;
+pub mod text;
+pub mod username;
+pub mod views;
+
+pub use email::EmailAddress;
+pub use error::AppError;
+pub use result_code::ResultCode;
+pub use role::{MfaState, Role};
+pub use username::Username;

@@ -1,0 +1,27 @@
+//! MFA Portal: the application, compiled for the server ("ssr") and the browser
+//! ("hydrate").
+// Leptos view types nest deeply; the default limit is too small for the pages.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod csp;
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use app::{App, shell};
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

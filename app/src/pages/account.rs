@@ -1,0 +1,86 @@
+//! `/account`: "My account", the overview a user lands on.
+
+use crate::api::account::account_overview;
+use crate::components::{ErrorAlert, PortalLayout};
+use crate::domain::views::AccountView;
+use crate::domain::{MfaState, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <Title text="My account" />
+        <PortalLayout required=Role::User>
+            <AccountOverview />
+        </PortalLayout>
+    }
+}
+
+#[component]
+fn AccountOverview() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| account_overview());
+    view! {
+        <h1>"My account"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(account) => view! { <AccountCards account /> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountCards(account: AccountView) -> impl IntoView {
+    let (state_class, state_note) = match account.mfa_state {
+        MfaState::Disabled => ("badge badge-muted", "Sign-in asks only for your password."),
+        MfaState::Enabled => (
+            "badge badge-ok",
+            "Sign-in asks for a second step once you add a method.",
+        ),
+        MfaState::Enforced => (
+            "badge badge-strong",
+            "Your organisation requires a second step at every sign-in.",
+        ),
+    };
+    let methods = match account.method_count {
+        0 => "None yet".to_owned(),
+        1 => "1 method".to_owned(),
+        n => format!("{n} methods"),
+    };
+    let previous = match account.previous_sign_in {
+        Some(p) => {
+            view! { <span>{p.at}</span><span class="muted">" from "{p.ip}</span> }.into_any()
+        }
+        None => view! { <span class="muted">"This is your first sign-in."</span> }.into_any(),
+    };
+    view! {
+        <div class="cards">
+            <section class="card" aria-labelledby="profile-title">
+                <h2 id="profile-title">"Profile"</h2>
+                <dl class="facts">
+                    <dt>"Name"</dt><dd>{account.display_name}</dd>
+                    <dt>"Username"</dt><dd>{account.username}</dd>
+                    <dt>"E-mail"</dt><dd>{account.email}</dd>
+                    <dt>"Role"</dt><dd>{role_label(account.role)}</dd>
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="security-title">
+                <h2 id="security-title">"Security"</h2>
+                <dl class="facts">
+                    <dt>"Multi-factor authentication"</dt>
+                    <dd><span class=state_class>{account.mfa_state.label()}</span><span class="note">{state_note}</span></dd>
+                    <dt>"Registered methods"</dt><dd>{methods}</dd>
+                    <dt>"Last sign-in before this one"</dt><dd>{previous}</dd>
+                </dl>
+            </section>
+        </div>
+    }
+}
+
+fn role_label(role: Role) -> &'static str {
+    role.label()
+}

@@ -1,0 +1,54 @@
+//! `/sign-in`: username and password. Works without JavaScript too (a plain form
+//! post to the server function).
+
+use crate::api::session::{SignIn, current_user};
+use crate::components::{FormAlert, TextField};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let already = Resource::new(|| (), |_| current_user());
+    let action = ServerAction::<SignIn>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.for_field(field)))
+    };
+    let next = move || use_query_map().read().get("next").unwrap_or_default();
+    let pending = action.pending();
+    view! {
+        <Title text="Sign in" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                matches!(already.await, Ok(Some(_))).then(|| view! { <Redirect path="/account" /> })
+            })}
+        </Suspense>
+        <main id="main" class="auth-shell">
+            <section class="card auth-card" aria-labelledby="sign-in-title">
+                <p class="brand brand-large">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    "MFA Portal"
+                </p>
+                <h1 id="sign-in-title">"Sign in"</h1>
+                <p class="lede">"Manage how you prove it's you: authenticator apps, phones and app passwords."</p>
+                <ActionForm action=action attr:class="form" attr:novalidate=true>
+                    <FormAlert error />
+                    <TextField name="username" label="Username" autocomplete="username" error=field_error("username") />
+                    <TextField
+                        name="password"
+                        label="Password"
+                        kind="password"
+                        autocomplete="current-password"
+                        error=field_error("password")
+                    />
+                    <input type="hidden" name="next" prop:value=next />
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || pending.get()>
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}

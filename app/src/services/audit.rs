@@ -1,0 +1,39 @@
+//! Recording what happened, by whom, to whom.
+
+use crate::store::audit::{self, NewAuditEntry};
+use crate::store::{Db, UserId};
+
+/// Who acted: a signed-in user, or the system itself (CLI, start-up, lockout rules).
+#[derive(Clone, Debug)]
+pub enum Actor {
+    User { id: UserId, username: String },
+    System(&'static str),
+}
+
+pub struct AuditRecord<'a> {
+    pub actor: &'a Actor,
+    pub subject: Option<UserId>,
+    pub action: &'a str,
+    pub detail: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+pub async fn record(db: &Db, now: i64, record: AuditRecord<'_>) -> anyhow::Result<()> {
+    let (actor_user_id, actor_label) = match record.actor {
+        Actor::User { id, username } => (Some(*id), username.as_str()),
+        Actor::System(label) => (None, *label),
+    };
+    audit::insert(
+        db,
+        NewAuditEntry {
+            occurred_at: now,
+            actor_user_id,
+            actor_label,
+            subject_user_id: record.subject,
+            action: record.action,
+            detail: record.detail,
+            ip: record.ip,
+        },
+    )
+    .await
+}

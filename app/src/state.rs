@@ -1,0 +1,44 @@
+//! What every request handler on the server shares.
+
+use crate::domain::MfaState;
+use crate::services::Clock;
+use crate::services::passwords::PasswordHasher;
+use crate::store::Db;
+use axum::extract::FromRef;
+use governor::DefaultKeyedRateLimiter;
+use leptos::config::LeptosOptions;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The security settings the services apply, taken from the configuration.
+#[derive(Clone, Debug)]
+pub struct SecurityPolicy {
+    /// Consecutive failures that lock an account.
+    pub lockout_threshold: i64,
+    /// The first lockout's length; each further one doubles, up to `lockout_max_secs`.
+    pub lockout_base_secs: i64,
+    pub lockout_max_secs: i64,
+    pub session_idle_secs: i64,
+    pub session_absolute_secs: i64,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
+    pub trust_forwarded_for: bool,
+    pub default_mfa_state: MfaState,
+}
+
+pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub policy: Arc<SecurityPolicy>,
+    pub hasher: PasswordHasher,
+    pub sign_in_limiter: Arc<IpRateLimiter>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,44 @@
+//! The `audit_log` table: who did what to whom, append-only.
+
+use super::{Db, UserId};
+use anyhow::Context;
+use sqlx::Row;
+
+pub struct NewAuditEntry<'a> {
+    pub occurred_at: i64,
+    pub actor_user_id: Option<UserId>,
+    /// "system", "cli" or the actor's username, for rows whose actor is not a user.
+    pub actor_label: &'a str,
+    pub subject_user_id: Option<UserId>,
+    pub action: &'a str,
+    pub detail: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+pub async fn insert(db: &Db, entry: NewAuditEntry<'_>) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (occurred_at, actor_user_id, actor_label, subject_user_id, \
+         action, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(entry.occurred_at)
+    .bind(entry.actor_user_id.map(|id| id.0))
+    .bind(entry.actor_label)
+    .bind(entry.subject_user_id.map(|id| id.0))
+    .bind(entry.action)
+    .bind(entry.detail)
+    .bind(entry.ip)
+    .execute(db.pool())
+    .await
+    .context("writing an audit entry")?;
+    Ok(())
+}
+
+/// Actions recorded for a subject, oldest first.
+pub async fn actions_for(db: &Db, subject: UserId) -> anyhow::Result<Vec<String>> {
+    let rows = sqlx::query("SELECT action FROM audit_log WHERE subject_user_id = $1 ORDER BY id")
+        .bind(subject.0)
+        .fetch_all(db.pool())
+        .await
+        .context("listing audit entries")?;
+    rows.iter().map(|row| Ok(row.try_get("action")?)).collect()
+}

@@ -1,0 +1,34 @@
+//! SQL, one module per table group. Every statement is parameterised and written
+//! once for both engines (sqlx `Any`: `$n` placeholders, BIGINT and TEXT columns).
+
+pub mod audit;
+pub mod methods;
+pub mod sign_in_events;
+pub mod users;
+
+use sqlx::AnyPool;
+
+/// The portal's database handle, whichever engine is behind it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+}
+
+impl Db {
+    pub fn new(pool: AnyPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Whether the database answers a trivial query (for `/readyz`).
+    pub async fn is_reachable(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// Identifies a user row. Obtained from the session or a lookup, never from a form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct UserId(pub i64);

@@ -1,0 +1,92 @@
+//! The `sign_in_events` table: one row per sign-in attempt, kept for history and audit.
+
+use super::{Db, UserId};
+use crate::domain::ResultCode;
+use anyhow::Context;
+use sqlx::Row;
+
+pub struct NewSignInEvent<'a> {
+    pub occurred_at: i64,
+    pub user_id: Option<UserId>,
+    /// Already escaped and bounded by the caller.
+    pub username_typed: &'a str,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+    pub auth_type: &'a str,
+    pub succeeded: bool,
+    pub result_code: ResultCode,
+}
+
+pub async fn insert(db: &Db, event: NewSignInEvent<'_>) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO sign_in_events (occurred_at, user_id, username_typed, ip, user_agent, \
+         auth_type, succeeded, result_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(event.occurred_at)
+    .bind(event.user_id.map(|id| id.0))
+    .bind(event.username_typed)
+    .bind(event.ip)
+    .bind(event.user_agent)
+    .bind(event.auth_type)
+    .bind(i64::from(event.succeeded))
+    .bind(event.result_code.code())
+    .fetch_one(db.pool())
+    .await
+    .context("recording a sign-in event")
+}
+
+/// Time and IP of the user's latest successful sign-in with an id below `before_id`.
+pub async fn last_success_before(
+    db: &Db,
+    user: UserId,
+    before_id: i64,
+) -> anyhow::Result<Option<(i64, String)>> {
+    let row = sqlx::query(
+        "SELECT occurred_at, ip FROM sign_in_events WHERE user_id = $1 AND succeeded = 1 \
+         AND id < $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user.0)
+    .bind(before_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("finding the previous sign-in")?;
+    row.map(|row| Ok((row.try_get("occurred_at")?, row.try_get("ip")?)))
+        .transpose()
+}
+
+/// A stored event as tests and later history pages read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInEventRow {
+    pub user_id: Option<i64>,
+    pub username_typed: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub auth_type: String,
+    pub succeeded: bool,
+    pub result_code: i64,
+}
+
+/// The newest events first, at most `limit`.
+pub async fn latest(db: &Db, limit: i64) -> anyhow::Result<Vec<SignInEventRow>> {
+    let rows = sqlx::query(
+        "SELECT user_id, username_typed, ip, user_agent, auth_type, succeeded, result_code \
+         FROM sign_in_events ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .context("listing sign-in events")?;
+    rows.iter()
+        .map(|row| {
+            Ok(SignInEventRow {
+                user_id: row.try_get("user_id")?,
+                username_typed: row.try_get("username_typed")?,
+                ip: row.try_get("ip")?,
+                user_agent: row.try_get("user_agent")?,
+                auth_type: row.try_get("auth_type")?,
+                succeeded: row.try_get::<i64, _>("succeeded")? == 1,
+                result_code: row.try_get("result_code")?,
+            })
+        })
+        .collect()
+}

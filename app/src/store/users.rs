@@ -1,0 +1,203 @@
+//! The `users` table: accounts, their password hash and lockout counters.
+
+use super::{Db, UserId};
+use crate::domain::{EmailAddress, MfaState, Role, Username};
+use anyhow::Context;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::fmt;
+
+/// A user row. Holds the password hash, so it is neither `Serialize` nor printed.
+pub struct UserRow {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub mfa_state: MfaState,
+    pub failed_sign_ins: i64,
+    pub lockout_count: i64,
+    pub locked_until: Option<i64>,
+    pub blocked_at: Option<i64>,
+}
+
+impl fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("password_hash", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a Username,
+    pub display_name: &'a str,
+    pub email: &'a EmailAddress,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub mfa_state: MfaState,
+    pub now: i64,
+}
+
+const COLUMNS: &str = "id, username, display_name, email, password_hash, role, mfa_state, \
+    failed_sign_ins, lockout_count, locked_until, blocked_at";
+
+fn from_row(row: &AnyRow) -> anyhow::Result<UserRow> {
+    let role: String = row.try_get("role")?;
+    let mfa_state: String = row.try_get("mfa_state")?;
+    Ok(UserRow {
+        id: UserId(row.try_get("id")?),
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        role: role.parse().context("role column")?,
+        mfa_state: mfa_state.parse().context("mfa_state column")?,
+        failed_sign_ins: row.try_get("failed_sign_ins")?,
+        lockout_count: row.try_get("lockout_count")?,
+        locked_until: row.try_get("locked_until")?,
+        blocked_at: row.try_get("blocked_at")?,
+    })
+}
+
+pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<UserId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, email, password_hash, role, mfa_state, \
+         created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(user.username.as_str())
+    .bind(user.display_name)
+    .bind(user.email.as_str())
+    .bind(user.password_hash)
+    .bind(user.role.as_str())
+    .bind(user.mfa_state.as_str())
+    .bind(user.now)
+    .fetch_one(db.pool())
+    .await
+    .context("inserting a user")?;
+    Ok(UserId(id))
+}
+
+pub async fn find_by_username(db: &Db, username: &Username) -> anyhow::Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
+    let row = sqlx::query(&sql)
+        .bind(username.as_str())
+        .fetch_optional(db.pool())
+        .await
+        .context("looking up a user by username")?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find_by_id(db: &Db, id: UserId) -> anyhow::Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(db.pool())
+        .await
+        .context("looking up a user by id")?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn exists_any(db: &Db) -> anyhow::Result<bool> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db.pool())
+        .await
+        .context("counting users")?;
+    Ok(count > 0)
+}
+
+/// Adds one failure and returns the new consecutive-failure count. One statement,
+/// so concurrent failures are all counted.
+pub async fn add_failure(db: &Db, id: UserId) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
+         RETURNING failed_sign_ins",
+    )
+    .bind(id.0)
+    .fetch_one(db.pool())
+    .await
+    .context("counting a failed sign-in")
+}
+
+/// Locks the account until `until` if it still has at least `threshold` failures;
+/// returns whether this call did the locking (so only one caller reports it).
+pub async fn lock_if_over(db: &Db, id: UserId, threshold: i64, until: i64) -> anyhow::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE users SET failed_sign_ins = 0, lockout_count = lockout_count + 1, \
+         locked_until = $2 WHERE id = $1 AND failed_sign_ins >= $3",
+    )
+    .bind(id.0)
+    .bind(until)
+    .bind(threshold)
+    .execute(db.pool())
+    .await
+    .context("locking an account")?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn clear_failures(db: &Db, id: UserId) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE users SET failed_sign_ins = 0, lockout_count = 0, locked_until = NULL \
+         WHERE id = $1",
+    )
+    .bind(id.0)
+    .execute(db.pool())
+    .await
+    .context("clearing failed sign-ins")?;
+    Ok(())
+}
+
+/// Replaces the stored hash of the same password (a rehash with current parameters).
+pub async fn replace_password_hash(db: &Db, id: UserId, hash: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id.0)
+        .bind(hash)
+        .execute(db.pool())
+        .await
+        .context("storing a rehashed password")?;
+    Ok(())
+}
+
+pub async fn count_by(db: &Db, column: GroupColumn) -> anyhow::Result<Vec<(String, i64)>> {
+    let sql = format!(
+        "SELECT {c} AS label, COUNT(*) AS n FROM users GROUP BY {c} ORDER BY {c}",
+        c = column.name()
+    );
+    let rows = sqlx::query(&sql)
+        .fetch_all(db.pool())
+        .await
+        .context("counting users by group")?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("label")?, row.try_get("n")?)))
+        .collect()
+}
+
+/// The columns users may be grouped by; a closed set, so no text reaches the SQL.
+#[derive(Clone, Copy, Debug)]
+pub enum GroupColumn {
+    Role,
+    MfaState,
+}
+
+impl GroupColumn {
+    fn name(self) -> &'static str {
+        match self {
+            GroupColumn::Role => "role",
+            GroupColumn::MfaState => "mfa_state",
+        }
+    }
+}
+
+pub async fn locked_at(db: &Db, now: i64) -> anyhow::Result<Vec<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE locked_until > $1 ORDER BY username");
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .fetch_all(db.pool())
+        .await
+        .context("listing locked accounts")?;
+    rows.iter().map(from_row).collect()
+}

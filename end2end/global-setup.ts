@@ -1,0 +1,88 @@
+// Starts the built portal binary on a free port with a fresh SQLite database in
+// development mode, reads the demo accounts it prints, and waits until it is ready.
+// Teardown stops it and checks that no demo password reached the server's log.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const runDir = resolve(__dirname, ".run");
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+async function waitUntilReady(url: string, deadlineMs: number) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the portal did not become ready at ${url}`);
+}
+
+export default async function globalSetup() {
+  const binary = process.env.E2E_SERVER_BIN ?? resolve(__dirname, "../target/debug/mfa-portal");
+  const siteRoot = process.env.E2E_SITE_ROOT ?? resolve(__dirname, "../target/site");
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "mfa-portal-e2e-"));
+  mkdirSync(runDir, { recursive: true });
+  const log = createWriteStream(join(runDir, "server.log"));
+  let stdout = "";
+
+  const server = spawn(binary, ["serve", "--dev"], {
+    env: {
+      ...process.env,
+      MFA_PORTAL_BIND: `127.0.0.1:${port}`,
+      MFA_PORTAL_PUBLIC_URL: baseUrl,
+      MFA_PORTAL_DATABASE_URL: `sqlite://${join(dataDir, "portal.db")}`,
+      MFA_PORTAL_SITE_ROOT: siteRoot,
+      MFA_PORTAL_SIGN_IN_PER_IP_PER_MINUTE: "1000",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server.stdout.on("data", (chunk) => (stdout += chunk.toString()));
+  server.stderr.pipe(log);
+  server.on("exit", (code) => {
+    if (code !== null && code !== 0) console.error(`portal exited with ${code}; see ${join(runDir, "server.log")}`);
+  });
+
+  await waitUntilReady(baseUrl, 60_000);
+  const accounts = parseDemoAccounts(stdout);
+  if (accounts.length !== 3) throw new Error(`expected 3 demo accounts, got:\n${stdout}`);
+  writeFileSync(join(runDir, "demo.json"), JSON.stringify(accounts));
+  process.env.E2E_BASE_URL = baseUrl;
+
+  return async () => {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    const serverLog = readFileSync(join(runDir, "server.log"), "utf8");
+    for (const account of accounts) {
+      if (serverLog.includes(account.password)) {
+        throw new Error(`the password of ${account.username} appears in the server log`);
+      }
+    }
+  };
+}
+
+function parseDemoAccounts(output: string) {
+  const lines = output.split("\n").map((l) => l.trim().split(/\s+/));
+  return lines
+    .filter((parts) => parts.length === 3 && ["user", "helpdesk", "admin"].includes(parts[0]))
+    .map(([role, username, password]) => ({ role, username, password }));
+}

@@ -1,0 +1,40 @@
+import { expect, test } from "@playwright/test";
+import { demoAccount, expectAccessible, signIn } from "./support";
+
+test.describe("on a 360 px phone", () => {
+  test.use({ viewport: { width: 360, height: 740 } });
+
+  test("the account page fits the screen without sideways scrolling", async ({ page }) => {
+    await signIn(page, demoAccount("admin"));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectAccessible(page);
+  });
+});
+
+test("the sign-in form can be completed with the keyboard alone", async ({ page }) => {
+  const account = demoAccount("helpdesk");
+  await page.goto("/sign-in");
+  await page.locator("body[data-hydrated='true']").waitFor({ state: "attached" });
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Username")).toBeFocused();
+  await page.keyboard.type(account.username);
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Password")).toBeFocused();
+  await page.keyboard.type(account.password);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the sign-in form still works as a plain form post", async ({ page }) => {
+    const account = demoAccount("user");
+    await page.goto("/sign-in");
+    await page.getByLabel("Username").fill(account.username);
+    await page.getByLabel("Password").fill(account.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+  });
+});

@@ -1,0 +1,36 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+export type DemoAccount = { role: "user" | "helpdesk" | "admin"; username: string; password: string };
+
+export function demoAccount(role: DemoAccount["role"]): DemoAccount {
+  const accounts: DemoAccount[] = JSON.parse(readFileSync(resolve(__dirname, "../.run/demo.json"), "utf8"));
+  const account = accounts.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo ${role}`);
+  return account;
+}
+
+/** Waits until the wasm has hydrated the page, so handlers are live. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated='true']")).toBeAttached({ timeout: 15_000 });
+}
+
+/** No serious or critical WCAG 2.2 AA violations on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(blocking.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`)).toEqual([]);
+}
+
+export async function signIn(page: Page, account: DemoAccount) {
+  await page.goto("/sign-in");
+  await hydrated(page);
+  await page.getByLabel("Username").fill(account.username);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+}

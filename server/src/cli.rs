@@ -1,0 +1,107 @@
+//! The command line: `serve` (default), `migrate`, `user add`.
+
+use app::domain::{MfaState, Role};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mfa-portal",
+    version,
+    about = "Self-service portal for multi-factor authentication"
+)]
+pub struct Cli {
+    /// TOML configuration file (keys as in the README; env vars override it).
+    #[arg(long, global = true, env = "MFA_PORTAL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log JSON lines instead of human-readable text.
+    #[arg(long, global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Development mode: demo accounts on an empty database.
+    #[arg(long)]
+    pub dev: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub username: String,
+    #[arg(long, value_parser = parse_role, default_value = "user")]
+    pub role: Role,
+    /// Shown name; defaults to the username.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Defaults to USERNAME@example.com when the username is not an address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Defaults to the configured `default_mfa_state`.
+    #[arg(long, value_parser = parse_mfa_state)]
+    pub mfa_state: Option<MfaState>,
+    /// Read the password from the first line of standard input instead of
+    /// generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    raw.parse().map_err(|e| format!("{e}"))
+}
+
+fn parse_mfa_state(raw: &str) -> Result<MfaState, String> {
+    raw.parse().map_err(|e| format!("{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn an_unknown_role_is_a_clear_error() {
+        let err = Cli::try_parse_from([
+            "mfa-portal",
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--role",
+            "root",
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("user, helpdesk, admin"), "{err}");
+    }
+
+    #[test]
+    fn no_subcommand_means_serve() {
+        let cli = Cli::try_parse_from(["mfa-portal"]).unwrap();
+        assert!(cli.command.is_none());
+    }
+}

@@ -1,0 +1,214 @@
+//! The one typed configuration: defaults, then a TOML file, then `MFA_PORTAL_*`
+//! environment variables (and plain `DATABASE_URL`). Bad values stop start-up with
+//! the key's name and what is wrong with it.
+
+use app::domain::MfaState;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// The URL people use to reach the portal; `https` turns on secure cookies.
+    pub public_url: Url,
+    /// `sqlite://path/to/file.db` (created if missing) or `postgres://…`.
+    pub database_url: String,
+    /// Development mode: demo accounts on an empty database, pretty logs.
+    pub dev: bool,
+    /// `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// Where the built site (`pkg/` with the wasm, CSS and static files) lives.
+    pub site_root: PathBuf,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+    /// Consecutive failed sign-ins that lock an account (1 to 100).
+    pub lockout_threshold: u32,
+    /// Length of the first lockout; each further one doubles.
+    pub lockout_minutes: u32,
+    pub lockout_max_minutes: u32,
+    /// Sign-in attempts one client address may make per minute.
+    pub sign_in_per_ip_per_minute: u32,
+    pub max_body_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// MFA state new accounts get.
+    pub default_mfa_state: MfaState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_url: Url::parse("http://127.0.0.1:3000").expect("a valid literal URL"),
+            database_url: "sqlite://data/portal.db".to_owned(),
+            dev: false,
+            log_format: LogFormat::Pretty,
+            site_root: PathBuf::from("target/site"),
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            lockout_threshold: 10,
+            lockout_minutes: 15,
+            lockout_max_minutes: 24 * 60,
+            sign_in_per_ip_per_minute: 30,
+            max_body_bytes: 64 * 1024,
+            trust_forwarded_for: false,
+            default_mfa_state: MfaState::Enabled,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Parse(#[from] Box<figment::Error>),
+    #[error("configuration key `{key}`: {problem}")]
+    Invalid { key: &'static str, problem: String },
+}
+
+impl Config {
+    /// Loads defaults, then `file` (which must exist when given), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::Invalid {
+                    key: "--config",
+                    problem: format!("no file at {}", path.display()),
+                });
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
+            .merge(Env::prefixed("MFA_PORTAL_"));
+        let config: Config = figment.extract().map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, problem: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                problem: problem.to_owned(),
+            })
+        };
+        if !matches!(self.public_url.scheme(), "http" | "https") || self.public_url.host().is_none()
+        {
+            return invalid(
+                "public_url",
+                "must be an http:// or https:// URL with a host",
+            );
+        }
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres:")
+            || self.database_url.starts_with("postgresql:"))
+        {
+            return invalid("database_url", "must start with sqlite: or postgres:");
+        }
+        if self.session_idle_minutes == 0 {
+            return invalid("session_idle_minutes", "must be at least 1");
+        }
+        if self.session_absolute_hours == 0 {
+            return invalid("session_absolute_hours", "must be at least 1");
+        }
+        if u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60 {
+            return invalid(
+                "session_idle_minutes",
+                "must not exceed session_absolute_hours",
+            );
+        }
+        if !(1..=100).contains(&self.lockout_threshold) {
+            return invalid("lockout_threshold", "must be between 1 and 100");
+        }
+        if self.lockout_minutes == 0 || self.lockout_max_minutes < self.lockout_minutes {
+            return invalid(
+                "lockout_minutes",
+                "must be at least 1 and at most lockout_max_minutes",
+            );
+        }
+        if self.sign_in_per_ip_per_minute == 0 {
+            return invalid("sign_in_per_ip_per_minute", "must be at least 1");
+        }
+        if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
+            return invalid("max_body_bytes", "must be between 1024 and 16777216");
+        }
+        Ok(())
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_local() {
+        let config = Config::default();
+        config.validate().unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert!(!config.dev);
+        assert_eq!(config.public_origin(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let config = Config {
+            lockout_threshold: 0,
+            ..Config::default()
+        };
+        let message = config.validate().unwrap_err().to_string();
+        assert!(message.contains("`lockout_threshold`"), "{message}");
+    }
+
+    #[test]
+    fn a_file_value_of_the_wrong_type_names_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portal.toml");
+        std::fs::write(&path, "session_idle_minutes = \"soon\"\n").unwrap();
+        let message = Config::load(Some(&path)).unwrap_err().to_string();
+        assert!(message.contains("session_idle_minutes"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portal.toml");
+        std::fs::write(&path, "sesion_idle_minutes = 5\n").unwrap();
+        let message = Config::load(Some(&path)).unwrap_err().to_string();
+        assert!(message.contains("sesion_idle_minutes"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let message = Config::load(Some(Path::new("/nonexistent/portal.toml")))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("no file"), "{message}");
+    }
+}

@@ -1,0 +1,14 @@
+//! The `mfa-portal` process: configuration, command line, start-up, the router and
+//! background work. `main` parses arguments and calls into here; tests call
+//! [`startup::build`] directly.
+// Leptos view types nest deeply; the default limit is too small for the pages.
+#![recursion_limit = "256"]
+
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod demo;
+pub mod logging;
+pub mod middleware;
+pub mod routes;
+pub mod startup;

@@ -1,0 +1,127 @@
+use anyhow::Context;
+use app::domain::{EmailAddress, Username};
+use app::services::SystemClock;
+use app::services::accounts::{self, NewAccount};
+use app::services::audit::Actor;
+use clap::Parser;
+use secrecy::{ExposeSecret, SecretString};
+use server::cli::{Cli, Command, ServeArgs, UserAddArgs, UserCommand};
+use server::config::{Config, LogFormat};
+use server::{database, demo, logging, startup};
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Worker stack size. Rendering Leptos views on the server recurses deeply, and debug
+/// builds use far more stack per frame than release builds.
+const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build();
+    let result = match runtime {
+        Ok(runtime) => runtime.block_on(run(cli)),
+        Err(err) => Err(anyhow::Error::new(err).context("starting the async runtime")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if cli.log_json {
+        config.log_format = LogFormat::Json;
+    }
+    logging::init(config.log_format);
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(config, args).await,
+        Command::Migrate => {
+            database::connect(&config.database_url).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::User(UserCommand::Add(args)) => add_user(config, args).await,
+    }
+}
+
+async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    config.dev |= args.dev;
+    let app = startup::build(config.clone()).await?;
+    demo::print_once(&app.demo_accounts, config.public_url.as_str());
+    shutdown_signal().await?;
+    tracing::info!("shutting down");
+    app.stop().await
+}
+
+/// Ctrl-C or SIGTERM (what service managers send).
+async fn shutdown_signal() -> anyhow::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("listening for SIGTERM")?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result.context("listening for Ctrl-C"),
+        _ = terminate.recv() => Ok(()),
+    }
+}
+
+async fn add_user(config: Config, args: UserAddArgs) -> anyhow::Result<()> {
+    let database = database::connect(&config.database_url).await?;
+    let state = startup::app_state(&config, database.db, Arc::new(SystemClock)).await?;
+    let username =
+        Username::parse(&args.username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+    let email_raw = args.email.unwrap_or_else(|| default_email(&username));
+    let email = EmailAddress::parse(&email_raw).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let password = if args.password_stdin {
+        Some(read_password_line()?)
+    } else {
+        None
+    };
+    let account = NewAccount {
+        display_name: args.display_name.unwrap_or_else(|| username.to_string()),
+        username,
+        email,
+        password,
+        role: args.role,
+        mfa_state: args.mfa_state,
+    };
+    let created = accounts::create(&state, account, &Actor::System("cli")).await?;
+    println!(
+        "created user {} (id {}) with role {}",
+        args.username.trim(),
+        created.id.0,
+        args.role
+    );
+    if let Some(password) = created.generated_password {
+        println!("password (shown once): {}", password.expose_secret());
+    }
+    Ok(())
+}
+
+fn default_email(username: &Username) -> String {
+    if username.as_str().contains('@') {
+        username.to_string()
+    } else {
+        format!("{username}@example.com")
+    }
+}
+
+fn read_password_line() -> anyhow::Result<SecretString> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    anyhow::ensure!(
+        !password.is_empty(),
+        "--password-stdin: standard input held no password"
+    );
+    Ok(SecretString::from(password))
+}

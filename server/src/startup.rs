@@ -1,0 +1,176 @@
+//! Building the running portal: database, state, router, listener. `main` and the
+//! integration tests both come through here.
+
+use crate::config::Config;
+use crate::database::{self, SessionBackend};
+use crate::demo::{self, DemoAccount};
+use crate::routes;
+use anyhow::Context;
+use app::services::passwords::PasswordHasher;
+use app::services::{Clock, SystemClock};
+use app::state::{AppState, IpRateLimiter, SecurityPolicy};
+use governor::Quota;
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_sessions::ExpiredDeletion;
+
+/// The name cargo-leptos gives the wasm, JS and CSS files (`output-name`).
+pub const OUTPUT_NAME: &str = "mfa-portal";
+
+/// A portal serving requests until [`RunningApp::stop`] or drop.
+pub struct RunningApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    /// Demo accounts created by this start (development mode, empty database).
+    pub demo_accounts: Vec<DemoAccount>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: JoinHandle<std::io::Result<()>>,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl RunningApp {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, finishes in-flight requests, stops workers.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.server)
+            .await
+            .context("the server task failed")?
+            .context("serving HTTP")?;
+        for task in &self.background {
+            task.abort();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for RunningApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        for task in &self.background {
+            task.abort();
+        }
+    }
+}
+
+pub async fn build(config: Config) -> anyhow::Result<RunningApp> {
+    build_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// As [`build`], with a clock the caller controls (tests move it by hand).
+pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<RunningApp> {
+    let database = database::connect(&config.database_url).await?;
+    let state = app_state(&config, database.db, clock).await?;
+    let demo_accounts = if config.dev {
+        demo::seed_if_empty(&state).await?
+    } else {
+        Vec::new()
+    };
+    let background = spawn_background(&state, &database.sessions);
+    let router = routes::router(state.clone(), &config, database.sessions);
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("binding {} (config key `bind`)", config.bind))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, dev = config.dev, "portal listening");
+    Ok(RunningApp {
+        addr,
+        state,
+        demo_accounts,
+        shutdown: Some(shutdown),
+        server,
+        background,
+    })
+}
+
+/// The state every handler shares, for the server and for CLI commands.
+pub async fn app_state(
+    config: &Config,
+    db: app::store::Db,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<AppState> {
+    let hasher = tokio::task::spawn_blocking(PasswordHasher::new)
+        .await
+        .context("joining the hasher set-up")??;
+    let per_minute = NonZeroU32::new(config.sign_in_per_ip_per_minute)
+        .context("sign_in_per_ip_per_minute is 0")?;
+    let limiter: IpRateLimiter = IpRateLimiter::keyed(Quota::per_minute(per_minute));
+    Ok(AppState {
+        db,
+        clock,
+        policy: Arc::new(security_policy(config)),
+        hasher,
+        sign_in_limiter: Arc::new(limiter),
+        leptos_options: leptos_options(config),
+    })
+}
+
+fn security_policy(config: &Config) -> SecurityPolicy {
+    SecurityPolicy {
+        lockout_threshold: i64::from(config.lockout_threshold),
+        lockout_base_secs: i64::from(config.lockout_minutes) * 60,
+        lockout_max_secs: i64::from(config.lockout_max_minutes) * 60,
+        session_idle_secs: i64::from(config.session_idle_minutes) * 60,
+        session_absolute_secs: i64::from(config.session_absolute_hours) * 3600,
+        trust_forwarded_for: config.trust_forwarded_for,
+        default_mfa_state: config.default_mfa_state,
+    }
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build()
+}
+
+/// Expired-session sweeping and forgetting idle rate-limit keys.
+fn spawn_background(state: &AppState, sessions: &SessionBackend) -> Vec<JoinHandle<()>> {
+    let sweep_every = Duration::from_secs(15 * 60);
+    let session_sweeper = match sessions {
+        SessionBackend::Sqlite(store) => spawn_sweeper(store.clone(), sweep_every),
+        SessionBackend::Postgres(store) => spawn_sweeper(store.clone(), sweep_every),
+    };
+    let limiter = state.sign_in_limiter.clone();
+    let limiter_trimmer = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.retain_recent();
+        }
+    });
+    vec![session_sweeper, limiter_trimmer]
+}
+
+fn spawn_sweeper<S: ExpiredDeletion + Clone + 'static>(
+    store: S,
+    every: Duration,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        if let Err(err) = store.continuously_delete_expired(every).await {
+            tracing::error!(error = %err, "expired-session sweeping stopped");
+        }
+    })
+}

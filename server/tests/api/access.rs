@@ -1,0 +1,100 @@
+use crate::helpers::{PASSWORD, TestApp, new_client, spawn};
+use app::domain::Role;
+use reqwest::{Client, StatusCode};
+
+async fn signed_in(t: &TestApp, role: Option<Role>) -> Client {
+    let client = new_client();
+    if let Some(role) = role {
+        let username = format!("{}-person", role.as_str());
+        t.create_user(&username, role).await;
+        t.sign_in_as(&client, &username, PASSWORD).await;
+    }
+    client
+}
+
+/// Every staff page and server function against every role.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_areas_admit_exactly_the_roles_they_are_for() {
+    let t = spawn().await;
+    let roles = [
+        None,
+        Some(Role::User),
+        Some(Role::Helpdesk),
+        Some(Role::Admin),
+    ];
+    for role in roles {
+        let client = signed_in(&t, role).await;
+        let allowed = |needed: Role| role.is_some_and(|r| r.includes(needed));
+        for (page, needed) in [
+            ("/admin", Role::Admin),
+            ("/helpdesk", Role::Helpdesk),
+            ("/account", Role::User),
+        ] {
+            let status = t.get(&client, page).await.status();
+            let expected = match (role, allowed(needed)) {
+                (None, _) => StatusCode::FOUND,
+                (_, true) => StatusCode::OK,
+                (_, false) => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(status, expected, "{page} as {role:?}");
+        }
+        for (function, needed) in [
+            ("/api/admin_overview", Role::Admin),
+            ("/api/helpdesk_locked_accounts", Role::Helpdesk),
+        ] {
+            let status = t.post_form(&client, function, &[]).await.status();
+            let expected = match (role, allowed(needed)) {
+                (None, _) => StatusCode::UNAUTHORIZED,
+                (_, true) => StatusCode::OK,
+                (_, false) => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(status, expected, "{function} as {role:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_refusal_page_is_a_proper_page() {
+    let t = spawn().await;
+    let client = signed_in(&t, Some(Role::User)).await;
+    let res = t.get(&client, "/admin").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Access denied"), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_navigation_shows_each_role_its_own_areas() {
+    let t = spawn().await;
+    for (role, admin_link, helpdesk_link) in [
+        (Role::User, false, false),
+        (Role::Helpdesk, false, true),
+        (Role::Admin, true, true),
+    ] {
+        let client = signed_in(&t, Some(role)).await;
+        let html = t.get(&client, "/account").await.text().await.unwrap();
+        assert_eq!(html.contains("href=\"/admin\""), admin_link, "{role:?}");
+        assert_eq!(
+            html.contains("href=\"/helpdesk\""),
+            helpdesk_link,
+            "{role:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_overview_counts_users() {
+    let t = spawn().await;
+    let client = signed_in(&t, Some(Role::Admin)).await;
+    t.create_user("bob", Role::User).await;
+    let body: serde_json::Value = t
+        .post_form(&client, "/api/admin_overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let by_role = body["users_by_role"].as_array().unwrap();
+    assert_eq!(by_role[0]["label"], "User");
+    assert_eq!(by_role[0]["count"], 1);
+    assert_eq!(by_role[2]["count"], 1);
+}

@@ -1,0 +1,180 @@
+use crate::helpers::{fresh_database, new_client, spawn_with, test_config};
+use server::startup;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn portal(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mfa-portal"))
+        .args(args)
+        .env("MFA_PORTAL_DATABASE_URL", database_url)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("the binary finishes")
+}
+
+async fn can_sign_in(database_url: &str, username: &str, password: &str) -> bool {
+    let app = startup::build(test_config(database_url.to_owned()))
+        .await
+        .unwrap();
+    let client = new_client();
+    let origin = app.url();
+    client
+        .post(format!("{origin}/api/sign_in"))
+        .header("origin", &origin)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    let me: serde_json::Value = client
+        .post(format!("{origin}/api/current_user"))
+        .header("origin", &origin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    me["username"] == username
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_reads_the_password_from_stdin() {
+    let (url, _db) = fresh_database().await;
+    let out = portal(
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "carol",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("a fine long password\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("created user carol"), "{stdout}");
+    assert!(!stdout.contains("a fine long password"));
+    assert!(can_sign_in(&url, "carol", "a fine long password").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_generates_and_prints_a_password_once() {
+    let (url, _db) = fresh_database().await;
+    let out = portal(&url, &["user", "add", "--username", "dave"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("password (shown once): "))
+        .expect("the generated password is printed");
+    assert!(can_sign_in(&url, "dave", password).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_refuses_a_weak_password_and_a_taken_name() {
+    let (url, _db) = fresh_database().await;
+    let weak = portal(
+        &url,
+        &["user", "add", "--username", "erin", "--password-stdin"],
+        Some("password1\n"),
+    );
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("commonly used"));
+    portal(&url, &["user", "add", "--username", "erin"], None);
+    let again = portal(&url, &["user", "add", "--username", "erin"], None);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already taken"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_and_bad_configuration_are_named() {
+    let (url, _db) = fresh_database().await;
+    let bad_role = portal(
+        &url,
+        &["user", "add", "--username", "x-user", "--role", "root"],
+        None,
+    );
+    assert_eq!(bad_role.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("user, helpdesk, admin"));
+    let bad_config = Command::new(env!("CARGO_BIN_EXE_mfa-portal"))
+        .arg("migrate")
+        .env("MFA_PORTAL_LOCKOUT_THRESHOLD", "1000")
+        .output()
+        .unwrap();
+    assert!(!bad_config.status.success());
+    assert!(String::from_utf8_lossy(&bad_config.stderr).contains("lockout_threshold"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_prepares_an_empty_database() {
+    let (url, _db) = fresh_database().await;
+    let out = portal(&url, &["migrate"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("migrations applied"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn development_mode_creates_demo_accounts_once_and_production_none() {
+    let production = spawn_with(|_| {}).await;
+    assert!(production.app.demo_accounts.is_empty());
+
+    let dev = spawn_with(|c| c.dev = true).await;
+    let roles: Vec<_> = dev
+        .app
+        .demo_accounts
+        .iter()
+        .map(|a| a.role.as_str())
+        .collect();
+    assert_eq!(roles, ["user", "helpdesk", "admin"]);
+    let dev = dev.restart().await;
+    assert!(
+        dev.app.demo_accounts.is_empty(),
+        "a second start creates nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_migration_stops_start_up_with_a_clear_error() {
+    let (url, _db) = fresh_database().await;
+    portal(&url, &["migrate"], None);
+    // Pretend the applied migration was edited after the fact.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = $1")
+        .bind(vec![0_u8; 48])
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = startup::build(test_config(url))
+        .await
+        .err()
+        .expect("start-up fails");
+    assert!(format!("{err:#}").contains("migrations"), "{err:#}");
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real portal (the `build()` `main` uses) on 127.0.0.1:0
+//! with a fresh database each, driven over HTTP.
+
+mod access;
+mod cli;
+mod headers;
+mod helpers;
+mod sessions;
+mod sign_in;
