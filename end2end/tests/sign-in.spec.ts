@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoAccount, expectAccessible, hydrated, signIn } from "./support";
+import { demoAccount, expectAccessible, hydrated, signIn, watchConsole } from "./support";
 
 const navigation = {
   user: { Admin: false, Helpdesk: false },
@@ -10,6 +10,7 @@ const navigation = {
 for (const role of ["user", "helpdesk", "admin"] as const) {
   test(`a demo ${role} signs in, sees their navigation and signs out`, async ({ page }) => {
     const account = demoAccount(role);
+    const consoleErrors = watchConsole(page);
     await page.goto("/");
     await expect(page).toHaveURL(/\/sign-in/);
     await expectAccessible(page);
@@ -34,6 +35,7 @@ for (const role of ["user", "helpdesk", "admin"] as const) {
     await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
     await page.goto("/account");
     await expect(page).toHaveURL(/\/sign-in\?next=\/account/);
+    expect(consoleErrors).toEqual([]);
   });
 }
 

@@ -26,6 +26,19 @@ export async function expectAccessible(page: Page) {
   expect(blocking.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`)).toEqual([]);
 }
 
+/**
+ * Collects console errors (CSP violations, failed loads, hydration panics) so a test
+ * can assert the page ran cleanly.
+ */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
 export async function signIn(page: Page, account: DemoAccount) {
   await page.goto("/sign-in");
   await hydrated(page);

@@ -5,8 +5,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mfa-portal-target}"
 export LEPTOS_OUTPUT_NAME="mfa-portal"
-# cargo-leptos writes the site under <target dir>/site; the server serves it from there.
-export MFA_PORTAL_SITE_ROOT="${MFA_PORTAL_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+# cargo-leptos writes the site to <repo>/target/site (site-root in Cargo.toml) whatever
+# the target dir; the server serves it from there.
+export MFA_PORTAL_SITE_ROOT="${MFA_PORTAL_SITE_ROOT:-$REPO_ROOT/target/site}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -65,7 +65,7 @@ fn AccountCards(account: AccountView) -> impl IntoView {
                     <dt>"Name"</dt><dd>{account.display_name}</dd>
                     <dt>"Username"</dt><dd>{account.username}</dd>
                     <dt>"E-mail"</dt><dd>{account.email}</dd>
-                    <dt>"Role"</dt><dd>{role_label(account.role)}</dd>
+                    <dt>"Role"</dt><dd>{account.role.label()}</dd>
                 </dl>
             </section>
             <section class="card" aria-labelledby="security-title">
@@ -79,8 +79,4 @@ fn AccountCards(account: AccountView) -> impl IntoView {
             </section>
         </div>
     }
-}
-
-fn role_label(role: Role) -> &'static str {
-    role.label()
 }

@@ -43,7 +43,7 @@ pub fn SignInPage() -> impl IntoView {
                         autocomplete="current-password"
                         error=field_error("password")
                     />
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     <button type="submit" class="btn btn-primary btn-block" disabled=move || pending.get()>
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
