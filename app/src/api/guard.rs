@@ -102,7 +102,7 @@ impl RequestContext {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .filter_map(|v| v.trim().parse::<IpAddr>().ok())
-                .last();
+                .next_back();
             if let Some(ip) = forwarded {
                 return Ok(ip);
             }
@@ -141,10 +141,10 @@ impl RequestContext {
         let is_form_post = self
             .header(http::header::ACCEPT.as_str())
             .is_some_and(|v| v.contains("text/html"));
-        if let (false, Some(options)) = (is_form_post, &self.response) {
-            if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
-                options.set_status(status);
-            }
+        if let (false, Some(options)) = (is_form_post, &self.response)
+            && let Ok(status) = http::StatusCode::from_u16(err.status_code())
+        {
+            options.set_status(status);
         }
         err
     }

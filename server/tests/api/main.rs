@@ -1,6 +1,9 @@
 //! Integration tests: the real portal (the `build()` `main` uses) on 127.0.0.1:0
 //! with a fresh database each, driven over HTTP.
 
+// Test helpers may unwrap too: a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
 mod access;
 mod cli;
 mod headers;
