@@ -46,14 +46,7 @@ export default async function globalSetup() {
   let stdout = "";
 
   const server = spawn(binary, ["serve", "--dev"], {
-    env: {
-      ...process.env,
-      MFA_PORTAL_BIND: `127.0.0.1:${port}`,
-      MFA_PORTAL_PUBLIC_URL: baseUrl,
-      MFA_PORTAL_DATABASE_URL: `sqlite://${join(dataDir, "portal.db")}`,
-      MFA_PORTAL_SITE_ROOT: siteRoot,
-      MFA_PORTAL_SIGN_IN_PER_IP_PER_MINUTE: "1000",
-    },
+    env: serverEnv(port, baseUrl, dataDir, siteRoot),
     stdio: ["ignore", "pipe", "pipe"],
   });
   server.stdout.on("data", (chunk) => (stdout += chunk.toString()));
@@ -65,7 +58,8 @@ export default async function globalSetup() {
   await waitUntilReady(baseUrl, 60_000);
   const accounts = parseDemoAccounts(stdout);
   if (accounts.length !== 3) throw new Error(`expected 3 demo accounts, got:\n${stdout}`);
-  writeFileSync(join(runDir, "demo.json"), JSON.stringify(accounts));
+  const extra = await addUser(binary, serverEnv(port, baseUrl, dataDir, siteRoot), "e2e-totp");
+  writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, extra]));
   process.env.E2E_BASE_URL = baseUrl;
 
   return async () => {
@@ -78,6 +72,30 @@ export default async function globalSetup() {
       }
     }
   };
+}
+
+function serverEnv(port: number, baseUrl: string, dataDir: string, siteRoot: string) {
+  return {
+    ...process.env,
+    MFA_PORTAL_BIND: `127.0.0.1:${port}`,
+    MFA_PORTAL_PUBLIC_URL: baseUrl,
+    MFA_PORTAL_DATABASE_URL: `sqlite://${join(dataDir, "portal.db")}`,
+    MFA_PORTAL_SECRET_KEY_FILE: join(dataDir, "secret.key"),
+    MFA_PORTAL_SITE_ROOT: siteRoot,
+    MFA_PORTAL_SIGN_IN_PER_IP_PER_MINUTE: "1000",
+  };
+}
+
+/** An extra account made with the command line, for tests that change its methods. */
+async function addUser(binary: string, env: NodeJS.ProcessEnv, username: string) {
+  const password = `e2e ${Math.random().toString(36).slice(2)} passphrase`;
+  const cli = spawn(binary, ["user", "add", "--username", username, "--password-stdin"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let errors = "";
+  cli.stderr.on("data", (chunk) => (errors += chunk.toString()));
+  cli.stdin.end(`${password}\n`);
+  const code: number = await new Promise((r) => cli.once("exit", (c) => r(c ?? 1)));
+  if (code !== 0) throw new Error(`user add failed: ${errors}`);
+  return { role: "extra", username, password };
 }
 
 function parseDemoAccounts(output: string) {

@@ -1,6 +1,9 @@
 //! The document shell and the route table.
 
-use crate::pages::{AccountPage, AdminPage, HelpdeskPage, HomePage, NotFoundPage, SignInPage};
+use crate::pages::{
+    AccountPage, AdminPage, HelpdeskPage, HomePage, NotFoundPage, RegisterPage, SecondStepPage,
+    SecurityPage, SignInPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -37,7 +40,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/verify") view=SecondStepPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/register") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/security") view=SecurityPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
             </Routes>

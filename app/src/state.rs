@@ -3,6 +3,7 @@
 use crate::domain::MfaState;
 use crate::services::Clock;
 use crate::services::passwords::PasswordHasher;
+use crate::services::secret_box::Keys;
 use crate::store::Db;
 use axum::extract::FromRef;
 use governor::DefaultKeyedRateLimiter;
@@ -23,6 +24,12 @@ pub struct SecurityPolicy {
     /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
     pub trust_forwarded_for: bool,
     pub default_mfa_state: MfaState,
+    /// The issuer name authenticator apps show next to the account.
+    pub totp_issuer: String,
+    /// Days a "remember this device" choice lasts; 0 turns the choice off.
+    pub remember_mfa_days: i64,
+    /// Whether cookies the portal sets itself (remembered devices) need TLS.
+    pub secure_cookies: bool,
 }
 
 pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;
@@ -33,6 +40,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub policy: Arc<SecurityPolicy>,
     pub hasher: PasswordHasher,
+    pub keys: Arc<Keys>,
     pub sign_in_limiter: Arc<IpRateLimiter>,
     pub leptos_options: LeptosOptions,
 }

@@ -3,7 +3,7 @@ import { expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
-export type DemoAccount = { role: "user" | "helpdesk" | "admin"; username: string; password: string };
+export type DemoAccount = { role: "user" | "helpdesk" | "admin" | "extra"; username: string; password: string };
 
 export function demoAccount(role: DemoAccount["role"]): DemoAccount {
   const accounts: DemoAccount[] = JSON.parse(readFileSync(resolve(__dirname, "../.run/demo.json"), "utf8"));
@@ -23,7 +23,8 @@ export async function expectAccessible(page: Page) {
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
     .analyze();
   const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(blocking.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`)).toEqual([]);
+  const described = blocking.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(described).toEqual([]);
 }
 
 /**
@@ -40,10 +41,14 @@ export function watchConsole(page: Page): string[] {
 }
 
 export async function signIn(page: Page, account: DemoAccount) {
+  await enterPassword(page, account);
+  await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+}
+
+export async function enterPassword(page: Page, account: DemoAccount) {
   await page.goto("/sign-in");
   await hydrated(page);
   await page.getByLabel("Username").fill(account.username);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
 }

@@ -43,6 +43,16 @@ pub struct ServeArgs {
 pub enum UserCommand {
     /// Create an account.
     Add(UserAddArgs),
+    /// Set an account's MFA state (recorded in the audit log).
+    SetMfa(UserSetMfaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserSetMfaArgs {
+    #[arg(long)]
+    pub username: String,
+    #[arg(long, value_parser = parse_mfa_state)]
+    pub state: MfaState,
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,13 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// MFA state new accounts get.
     pub default_mfa_state: MfaState,
+    /// File holding the 32-byte key that encrypts TOTP seeds at rest (base64). Created
+    /// with a fresh random key, readable only by the owner, when missing.
+    pub secret_key_file: PathBuf,
+    /// The name authenticator apps show next to the account.
+    pub totp_issuer: String,
+    /// Days "remember this device" skips the second step; 0 turns it off.
+    pub remember_mfa_days: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +73,9 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             trust_forwarded_for: false,
             default_mfa_state: MfaState::Enabled,
+            secret_key_file: PathBuf::from("data/secret.key"),
+            totp_issuer: "MFA Portal".to_owned(),
+            remember_mfa_days: 14,
         }
     }
 }
@@ -150,6 +160,16 @@ impl Config {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return invalid("max_body_bytes", "must be between 1024 and 16777216");
         }
+        let issuer_len = self.totp_issuer.chars().count();
+        if !(1..=64).contains(&issuer_len)
+            || self.totp_issuer.contains(':')
+            || self.totp_issuer.chars().any(char::is_control)
+        {
+            return invalid("totp_issuer", "must have 1 to 64 characters and no colon");
+        }
+        if self.remember_mfa_days > 365 {
+            return invalid("remember_mfa_days", "must be between 0 and 365");
+        }
         Ok(())
     }
 
@@ -202,6 +222,21 @@ mod tests {
         std::fs::write(&path, "sesion_idle_minutes = 5\n").unwrap();
         let message = Config::load(Some(&path)).unwrap_err().to_string();
         assert!(message.contains("sesion_idle_minutes"), "{message}");
+    }
+
+    #[test]
+    fn an_issuer_with_a_colon_is_refused_because_it_splits_the_app_label() {
+        let config = Config {
+            totp_issuer: "Contoso: MFA".into(),
+            ..Config::default()
+        };
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("`totp_issuer`")
+        );
     }
 
     #[test]

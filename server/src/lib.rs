@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod demo;
+pub mod keys;
 pub mod logging;
 pub mod middleware;
 pub mod routes;

@@ -5,7 +5,7 @@ use app::services::accounts::{self, NewAccount};
 use app::services::audit::Actor;
 use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
-use server::cli::{Cli, Command, ServeArgs, UserAddArgs, UserCommand};
+use server::cli::{Cli, Command, ServeArgs, UserAddArgs, UserCommand, UserSetMfaArgs};
 use server::config::{Config, LogFormat};
 use server::{database, demo, logging, startup};
 use std::io::BufRead;
@@ -49,6 +49,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::Add(args)) => add_user(config, args).await,
+        Command::User(UserCommand::SetMfa(args)) => set_mfa(config, args).await,
     }
 }
 
@@ -101,6 +102,23 @@ async fn add_user(config: Config, args: UserAddArgs) -> anyhow::Result<()> {
     if let Some(password) = created.generated_password {
         println!("password (shown once): {}", password.expose_secret());
     }
+    Ok(())
+}
+
+async fn set_mfa(config: Config, args: UserSetMfaArgs) -> anyhow::Result<()> {
+    let database = database::connect(&config.database_url).await?;
+    let state = startup::app_state(&config, database.db, Arc::new(SystemClock)).await?;
+    let username =
+        Username::parse(&args.username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+    let found = app::services::security::set_mfa_state(
+        &state,
+        &username,
+        args.state,
+        &Actor::System("cli"),
+    )
+    .await?;
+    anyhow::ensure!(found, "--username: no user {username}");
+    println!("MFA state of {username} is now {}", args.state);
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use crate::demo::{self, DemoAccount};
 use crate::routes;
 use anyhow::Context;
 use app::services::passwords::PasswordHasher;
+use app::services::secret_box::Keys;
 use app::services::{Clock, SystemClock};
 use app::state::{AppState, IpRateLimiter, SecurityPolicy};
 use governor::Quota;
@@ -115,11 +116,13 @@ pub async fn app_state(
     let per_minute = NonZeroU32::new(config.sign_in_per_ip_per_minute)
         .context("sign_in_per_ip_per_minute is 0")?;
     let limiter: IpRateLimiter = IpRateLimiter::keyed(Quota::per_minute(per_minute));
+    let master_key = crate::keys::load_or_create(&config.secret_key_file)?;
     Ok(AppState {
         db,
         clock,
         policy: Arc::new(security_policy(config)),
         hasher,
+        keys: Arc::new(Keys::from_master(&master_key)),
         sign_in_limiter: Arc::new(limiter),
         leptos_options: leptos_options(config),
     })
@@ -134,6 +137,9 @@ fn security_policy(config: &Config) -> SecurityPolicy {
         session_absolute_secs: i64::from(config.session_absolute_hours) * 3600,
         trust_forwarded_for: config.trust_forwarded_for,
         default_mfa_state: config.default_mfa_state,
+        totp_issuer: config.totp_issuer.clone(),
+        remember_mfa_days: i64::from(config.remember_mfa_days),
+        secure_cookies: config.is_https(),
     }
 }
 
@@ -154,14 +160,21 @@ fn spawn_background(state: &AppState, sessions: &SessionBackend) -> Vec<JoinHand
         SessionBackend::Postgres(store) => spawn_sweeper(store.clone(), sweep_every),
     };
     let limiter = state.sign_in_limiter.clone();
-    let limiter_trimmer = tokio::spawn(async move {
+    let sweep_state = state.clone();
+    let minute_chores = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             limiter.retain_recent();
+            let now = sweep_state.clock.now();
+            if let Err(err) =
+                app::store::methods::delete_expired_pending(&sweep_state.db, now).await
+            {
+                tracing::warn!(error = ?err, "sweeping expired enrolments failed");
+            }
         }
     });
-    vec![session_sweeper, limiter_trimmer]
+    vec![session_sweeper, minute_chores]
 }
 
 fn spawn_sweeper<S: ExpiredDeletion + Clone + 'static>(

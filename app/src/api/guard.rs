@@ -120,6 +120,26 @@ impl RequestContext {
             .to_owned()
     }
 
+    /// The value of cookie `name` from the request, if sent.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_owned())
+    }
+
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie(&self, cookie: &str) {
+        if let (Some(options), Ok(value)) = (&self.response, http::HeaderValue::from_str(cookie)) {
+            options.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+
     fn header(&self, name: &str) -> Option<&str> {
         self.parts.headers.get(name)?.to_str().ok()
     }

@@ -5,4 +5,6 @@ pub mod account;
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod mfa;
+pub mod security;
 pub mod session;

@@ -12,8 +12,9 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::services::sign_in::{SignInAttempt, SignInRefusal, sign_in};
-    use crate::services::{caller, time_format::utc_minutes};
+    use crate::services::caller::{self, PendingStage};
+    use crate::services::sign_in::{SignInAttempt, SignInNext, SignInRefusal, sign_in};
+    use crate::services::time_format::utc_minutes;
     use secrecy::{ExposeSecret, SecretString};
 
     let ctx = super::guard::request()?;
@@ -24,21 +25,39 @@ pub async fn sign_in(
     if password.expose_secret().is_empty() {
         return Err(ctx.refuse(AppError::invalid("password", "Enter your password.")));
     }
+    let (cookie_name, _) = super::mfa::remembered_cookie(ctx.state.policy.secure_cookies);
     let attempt = SignInAttempt {
         username_typed: username,
         password,
         ip: ctx.client_ip()?,
         user_agent: ctx.user_agent(),
+        device_token: ctx.cookie(&cookie_name),
     };
     match sign_in(&ctx.state, attempt)
         .await
         .map_err(|e| ctx.internal(e))?
     {
         Ok(signed_in) => {
-            caller::start_session(ctx.session(), signed_in, ctx.state.clock.now())
-                .await
-                .map_err(|e| ctx.internal(e))?;
-            leptos_axum::redirect(&safe_next(next.as_deref()));
+            let now = ctx.state.clock.now();
+            let session = ctx.session();
+            let started = match signed_in.next {
+                SignInNext::Complete { verified } => {
+                    caller::start_session(session, signed_in, now, verified).await
+                }
+                SignInNext::SecondFactor => {
+                    caller::start_pending(session, signed_in, PendingStage::SecondFactor, now).await
+                }
+                SignInNext::MustRegister => {
+                    caller::start_pending(session, signed_in, PendingStage::MustRegister, now).await
+                }
+            };
+            started.map_err(|e| ctx.internal(e))?;
+            let target = match signed_in.next {
+                SignInNext::Complete { .. } => safe_next(next.as_deref()),
+                SignInNext::SecondFactor => "/sign-in/verify".to_owned(),
+                SignInNext::MustRegister => "/sign-in/register".to_owned(),
+            };
+            leptos_axum::redirect(&target);
             Ok(())
         }
         Err(SignInRefusal::InvalidCredentials) => Err(ctx.refuse(AppError::InvalidCredentials)),

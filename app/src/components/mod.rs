@@ -1,12 +1,18 @@
 //! Reusable view pieces.
 
+mod add_authenticator;
 mod alert;
+mod code_field;
+mod confirm_identity;
 mod field;
 mod header;
 mod layout;
 mod status;
 
+pub use add_authenticator::AddAuthenticator;
 pub use alert::{ErrorAlert, FormAlert};
+pub use code_field::CodeField;
+pub use confirm_identity::ConfirmIdentityForm;
 pub use field::TextField;
 pub use header::Header;
 pub use layout::{AreaLayout, PortalLayout};

@@ -21,6 +21,28 @@ pub enum AppError {
     AccountBlocked,
     #[error("Too many sign-in attempts from your network. Wait a minute and try again.")]
     TooManyRequests,
+    #[error(
+        "That code is not right. Check the app shows the account for this portal, and try the current code."
+    )]
+    CodeIncorrect,
+    #[error("That code was already used. Wait for the app to show a new one.")]
+    CodeAlreadyUsed,
+    #[error(
+        "That code has expired. Check the time on your phone is set automatically, then try the current code."
+    )]
+    CodeOutOfDate,
+    #[error("This set-up has expired. Start again to get a new QR code.")]
+    EnrolmentExpired,
+    #[error("The sign-in took too long. Enter your username and password again.")]
+    SignInExpired,
+    #[error("For your security, confirm it's you before changing your sign-in methods.")]
+    ReauthenticationRequired,
+    #[error(
+        "Your organisation requires a second step at sign-in, so you cannot remove your last method. Add another one first."
+    )]
+    LastMethodRequired,
+    #[error("That method no longer exists. Reload the page.")]
+    MethodNotFound,
     /// Bad input for one field; `field` is the form field's name.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -55,7 +77,14 @@ impl AppError {
             Self::Forbidden | Self::AccountBlocked => 403,
             Self::AccountLocked { .. } => 423,
             Self::TooManyRequests => 429,
-            Self::Invalid { .. } => 400,
+            Self::Invalid { .. }
+            | Self::CodeIncorrect
+            | Self::CodeAlreadyUsed
+            | Self::CodeOutOfDate
+            | Self::EnrolmentExpired
+            | Self::LastMethodRequired => 400,
+            Self::SignInExpired | Self::ReauthenticationRequired => 401,
+            Self::MethodNotFound => 404,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

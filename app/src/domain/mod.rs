@@ -3,6 +3,8 @@
 
 pub mod email;
 pub mod error;
+pub mod method_name;
+pub mod otp_code;
 pub mod result_code;
 pub mod role;
 pub mod text;
@@ -11,6 +13,8 @@ pub mod views;
 
 pub use email::EmailAddress;
 pub use error::AppError;
+pub use method_name::MethodName;
+pub use otp_code::OtpCode;
 pub use result_code::ResultCode;
 pub use role::{MfaState, Role};
 pub use username::Username;

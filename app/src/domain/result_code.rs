@@ -161,10 +161,13 @@ pub enum ResultCode {
     PasswordVerified = 1001,
     /// `1002` Too Many Attempts From Address: the per-IP sign-in limit refused the attempt.
     TooManyAttemptsFromAddress = 1002,
+    /// `1003` Second Step Skipped: Remembered Device: the password matched on a browser
+    /// the user chose to remember, within the policy's days.
+    SecondStepRemembered = 1003,
 }
 
 impl ResultCode {
-    pub const ALL: [ResultCode; 75] = [
+    pub const ALL: [ResultCode; 76] = [
         Self::PINEntered,
         Self::NoPINEntered,
         Self::PoundNotPressedAfterEntry,
@@ -240,6 +243,7 @@ impl ResultCode {
         Self::PasswordIncorrect,
         Self::PasswordVerified,
         Self::TooManyAttemptsFromAddress,
+        Self::SecondStepRemembered,
     ];
 
     pub fn code(self) -> i64 {
@@ -323,7 +327,16 @@ impl ResultCode {
             Self::PasswordIncorrect => "Password Incorrect",
             Self::PasswordVerified => "Password Verified",
             Self::TooManyAttemptsFromAddress => "Too Many Attempts From Address",
+            Self::SecondStepRemembered => "Second Step Skipped: Remembered Device",
         }
+    }
+
+    /// Whether an event with this code ends with the person signed in.
+    pub fn completes_sign_in(self) -> bool {
+        matches!(
+            self,
+            Self::PasswordVerified | Self::SecondStepRemembered | Self::OATHCodeVerified
+        )
     }
 
     pub fn from_code(code: i64) -> Option<Self> {

@@ -49,3 +49,54 @@ pub struct AdminSummary {
     pub users_by_mfa_state: Vec<CountRow>,
     pub locked_accounts: Vec<LockedAccountView>,
 }
+
+/// A registered method as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodView {
+    pub id: i64,
+    /// "totp" for now; phones and push come later.
+    pub kind: String,
+    pub kind_label: String,
+    pub name: String,
+    pub added: String,
+    pub last_used: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    pub id: i64,
+    pub label: String,
+    pub remembered: String,
+    pub until: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySummary {
+    pub methods: Vec<MethodView>,
+    pub devices: Vec<DeviceView>,
+    pub mfa_state: MfaState,
+    /// Whether changes can be made now without confirming again.
+    pub recently_verified: bool,
+    /// What "confirm it's you" asks for: a code when methods exist, else the password.
+    pub confirm_with_code: bool,
+}
+
+/// What the authenticator app needs: shown once per enrolment, never stored in clear.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    pub method_id: i64,
+    /// The base32 secret in groups of four, for typing into an app by hand.
+    pub secret_grouped: String,
+    pub otpauth_uri: String,
+    /// Inline SVG of the QR code, rendered on the server from `otpauth_uri`.
+    pub qr_svg: String,
+    pub expires: String,
+}
+
+/// The second step of sign-in: which methods the person may use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondStepView {
+    pub methods: Vec<MethodView>,
+    /// 0 when remembering devices is off.
+    pub remember_days: i64,
+}

@@ -73,7 +73,7 @@ fn AccountCards(account: AccountView) -> impl IntoView {
                 <dl class="facts">
                     <dt>"Multi-factor authentication"</dt>
                     <dd><span class=state_class>{account.mfa_state.label()}</span><span class="note">{state_note}</span></dd>
-                    <dt>"Registered methods"</dt><dd>{methods}</dd>
+                    <dt>"Registered methods"</dt><dd>{methods}" · "<a href="/security">"Manage"</a></dd>
                     <dt>"Last sign-in before this one"</dt><dd>{previous}</dd>
                 </dl>
             </section>

@@ -1,5 +1,6 @@
 //! Who is calling: the signed-in user behind a browser session, with the session's
-//! idle and absolute timeouts checked against the injected clock.
+//! idle and absolute timeouts checked against the injected clock, and the
+//! half-signed-in state between the password and the second step.
 
 use super::sign_in::SignedIn;
 use crate::domain::Role;
@@ -11,8 +12,14 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 const AUTH_KEY: &str = "auth";
+const PENDING_KEY: &str = "pending";
 /// Refresh `last_seen_at` at most this often, so reading a page rarely writes.
 const LAST_SEEN_GRANULARITY_SECS: i64 = 30;
+/// How long the second step may take after the password.
+pub const PENDING_SIGN_IN_SECS: i64 = 5 * 60;
+/// How long a second factor (or, before the first method, the password) counts as
+/// recent enough to change sign-in methods.
+pub const RECENT_VERIFICATION_SECS: i64 = 10 * 60;
 
 /// What the session remembers about a sign-in. Holds no secret.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -21,6 +28,28 @@ struct AuthRecord {
     signed_in_at: i64,
     last_seen_at: i64,
     sign_in_event_id: i64,
+    /// When the person last proved a second factor (or their password, while they
+    /// have no method) in this session.
+    verified_at: Option<i64>,
+}
+
+/// What must happen before a password-checked sign-in is complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingStage {
+    /// Enter a code from a registered method.
+    SecondFactor,
+    /// MFA is enforced and no method exists: register one ("More information required").
+    MustRegister,
+}
+
+/// Between the password and the second step. Grants nothing but that step.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    pub user_id: i64,
+    pub stage: PendingStage,
+    pub started_at: i64,
+    /// The password step's sign-in event.
+    pub event_id: i64,
 }
 
 /// A signed-in user, loaded fresh from the database on each request so a role
@@ -30,26 +59,111 @@ pub struct Caller {
     pub user_id: UserId,
     pub username: String,
     pub display_name: String,
+    pub email: String,
     pub role: Role,
     pub sign_in_event_id: i64,
+    pub verified_at: Option<i64>,
+}
+
+impl Caller {
+    pub fn recently_verified(&self, now: i64) -> bool {
+        self.verified_at
+            .is_some_and(|at| now - at <= RECENT_VERIFICATION_SECS)
+    }
 }
 
 /// Starts an authenticated session under a new id (no fixation).
-pub async fn start_session(session: &Session, signed_in: SignedIn, now: i64) -> anyhow::Result<()> {
+pub async fn start_session(
+    session: &Session,
+    signed_in: SignedIn,
+    now: i64,
+    verified: bool,
+) -> anyhow::Result<()> {
     session
         .cycle_id()
         .await
         .context("rotating the session id")?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .context("clearing the pending sign-in")?;
     let record = AuthRecord {
         user_id: signed_in.user_id.0,
         signed_in_at: now,
         last_seen_at: now,
         sign_in_event_id: signed_in.event_id,
+        verified_at: verified.then_some(now),
     };
     session
         .insert(AUTH_KEY, record)
         .await
         .context("storing the sign-in in the session")
+}
+
+/// After a correct password: remember who is half-way, under a new session id.
+pub async fn start_pending(
+    session: &Session,
+    signed_in: SignedIn,
+    stage: PendingStage,
+    now: i64,
+) -> anyhow::Result<()> {
+    session
+        .cycle_id()
+        .await
+        .context("rotating the session id")?;
+    session
+        .remove_value(AUTH_KEY)
+        .await
+        .context("clearing an older sign-in")?;
+    let pending = PendingSignIn {
+        user_id: signed_in.user_id.0,
+        stage,
+        started_at: now,
+        event_id: signed_in.event_id,
+    };
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .context("storing the pending sign-in")
+}
+
+/// The pending sign-in of this session, if it has not expired.
+pub async fn pending(state: &AppState, session: &Session) -> anyhow::Result<Option<PendingSignIn>> {
+    let pending: Option<PendingSignIn> = session
+        .get(PENDING_KEY)
+        .await
+        .context("reading the session")?;
+    match pending {
+        Some(p) if state.clock.now() - p.started_at <= PENDING_SIGN_IN_SECS => Ok(Some(p)),
+        Some(_) => {
+            session
+                .remove_value(PENDING_KEY)
+                .await
+                .context("dropping an expired sign-in")?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+/// Records a fresh second factor (step-up) and rotates the session id.
+pub async fn mark_verified(session: &Session, now: i64) -> anyhow::Result<()> {
+    let Some(mut record) = session
+        .get::<AuthRecord>(AUTH_KEY)
+        .await
+        .context("reading the session")?
+    else {
+        return Ok(());
+    };
+    record.verified_at = Some(now);
+    session
+        .cycle_id()
+        .await
+        .context("rotating the session id")?;
+    session
+        .insert(AUTH_KEY, record)
+        .await
+        .context("storing the verification")
 }
 
 /// Deletes the session on the server; its cookie is worthless afterwards.
@@ -90,7 +204,9 @@ pub async fn current(state: &AppState, session: &Session) -> anyhow::Result<Opti
         user_id: user.id,
         username: user.username,
         display_name: user.display_name,
+        email: user.email,
         role: user.role,
         sign_in_event_id: record.sign_in_event_id,
+        verified_at: record.verified_at,
     }))
 }

@@ -2,11 +2,18 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod authenticator;
 pub mod caller;
 pub mod clock;
+pub mod notify;
+pub mod otp;
 pub mod overview;
 pub mod password_policy;
 pub mod passwords;
+pub mod remembered;
+pub mod second_step;
+pub mod secret_box;
+pub mod security;
 pub mod sign_in;
 pub mod time_format;
 

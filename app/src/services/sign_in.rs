@@ -3,12 +3,13 @@
 
 use super::audit::{self, Actor, AuditRecord};
 use super::passwords::Verification;
+use super::remembered;
 use crate::domain::text::escape_control;
-use crate::domain::{ResultCode, Username};
+use crate::domain::{MfaState, ResultCode, Username};
 use crate::state::AppState;
-use crate::store::UserId;
 use crate::store::sign_in_events::{self, NewSignInEvent};
 use crate::store::users::{self, UserRow};
+use crate::store::{UserId, methods};
 use secrecy::SecretString;
 use std::net::IpAddr;
 
@@ -19,12 +20,27 @@ pub struct SignInAttempt {
     pub password: SecretString,
     pub ip: IpAddr,
     pub user_agent: String,
+    /// The remembered-device cookie, if the browser sent one.
+    pub device_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignedIn {
     pub user_id: UserId,
     pub event_id: i64,
+    pub next: SignInNext,
+}
+
+/// What follows a correct password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInNext {
+    /// Signed in. `verified` says whether this counts as a recent verification for
+    /// changing methods (only when the person has no method yet).
+    Complete {
+        verified: bool,
+    },
+    SecondFactor,
+    MustRegister,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,25 +102,93 @@ pub async fn sign_in(
             Ok(Err(SignInRefusal::Blocked))
         }
         Verification::Match { needs_rehash } => {
-            if user.failed_sign_ins > 0 || user.lockout_count > 0 || user.locked_until.is_some() {
-                users::clear_failures(&state.db, user.id).await?;
-            }
             if needs_rehash {
                 let hash = state.hasher.hash(attempt.password).await?;
                 users::replace_password_hash(&state.db, user.id, &hash).await?;
             }
-            let event_id = event
-                .record(state, Some(user.id), ResultCode::PasswordVerified)
-                .await?;
+            let (next, code) = next_step(state, &user, attempt.device_token.as_deref()).await?;
+            // Failures reset only when the sign-in is complete: a password alone must
+            // not buy an attacker fresh guesses at the second factor.
+            if matches!(next, SignInNext::Complete { .. }) {
+                clear_failures_if_any(state, &user).await?;
+            }
+            let event_id = event.record(state, Some(user.id), code).await?;
             Ok(Ok(SignedIn {
                 user_id: user.id,
                 event_id,
+                next,
             }))
         }
     }
 }
 
-async fn count_failure(
+pub(crate) async fn clear_failures_if_any(state: &AppState, user: &UserRow) -> anyhow::Result<()> {
+    if user.failed_sign_ins > 0 || user.lockout_count > 0 || user.locked_until.is_some() {
+        users::clear_failures(&state.db, user.id).await?;
+    }
+    Ok(())
+}
+
+/// Whether a second step is due, and the event code that says so.
+async fn next_step(
+    state: &AppState,
+    user: &UserRow,
+    device_token: Option<&str>,
+) -> anyhow::Result<(SignInNext, ResultCode)> {
+    if user.mfa_state == MfaState::Disabled {
+        return Ok((
+            SignInNext::Complete { verified: false },
+            ResultCode::PasswordVerified,
+        ));
+    }
+    if methods::count_for(&state.db, user.id).await? == 0 {
+        return Ok(match user.mfa_state {
+            MfaState::Enforced => (SignInNext::MustRegister, ResultCode::UserIncomplete),
+            _ => (
+                SignInNext::Complete { verified: true },
+                ResultCode::PasswordVerified,
+            ),
+        });
+    }
+    if remembered::is_remembered(state, user.id, device_token).await? {
+        return Ok((
+            SignInNext::Complete { verified: false },
+            ResultCode::SecondStepRemembered,
+        ));
+    }
+    Ok((SignInNext::SecondFactor, ResultCode::OATHCodePending))
+}
+
+/// Re-checks a signed-in user's password (confirming identity before their first
+/// method). A wrong password counts toward lockout like at sign-in.
+pub async fn confirm_password(
+    state: &AppState,
+    user_id: UserId,
+    password: SecretString,
+    ip: IpAddr,
+) -> anyhow::Result<bool> {
+    let Some(user) = users::find_by_id(&state.db, user_id).await? else {
+        return Ok(false);
+    };
+    let now = state.clock.now();
+    if user.locked_until.is_some_and(|until| until > now) {
+        return Ok(false);
+    }
+    match state
+        .hasher
+        .verify(password, Some(user.password_hash.clone()))
+        .await?
+    {
+        Verification::Match { .. } => Ok(true),
+        Verification::Mismatch => {
+            count_failure(state, &user, now, ip).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Counts a failed password or code toward the account's lockout.
+pub(crate) async fn count_failure(
     state: &AppState,
     user: &UserRow,
     now: i64,
@@ -148,7 +232,7 @@ pub fn lockout_secs(base: i64, max: i64, previous_lockouts: i64) -> i64 {
 }
 
 /// The parts of a sign-in event known before the outcome.
-struct EventDraft {
+pub(crate) struct EventDraft {
     occurred_at: i64,
     username_typed: String,
     ip: String,
@@ -157,21 +241,30 @@ struct EventDraft {
 
 impl EventDraft {
     fn new(attempt: &SignInAttempt, now: i64) -> Self {
+        Self::from_parts(
+            &attempt.username_typed,
+            attempt.ip,
+            &attempt.user_agent,
+            now,
+        )
+    }
+
+    pub(crate) fn from_parts(username: &str, ip: IpAddr, user_agent: &str, now: i64) -> Self {
         Self {
             occurred_at: now,
-            username_typed: escape_control(&attempt.username_typed, 256),
-            ip: attempt.ip.to_string(),
-            user_agent: escape_control(&attempt.user_agent, 512),
+            username_typed: escape_control(username, 256),
+            ip: ip.to_string(),
+            user_agent: escape_control(user_agent, 512),
         }
     }
 
-    async fn record(
+    pub(crate) async fn record(
         &self,
         state: &AppState,
         user_id: Option<UserId>,
         code: ResultCode,
     ) -> anyhow::Result<i64> {
-        let succeeded = code == ResultCode::PasswordVerified;
+        let succeeded = code.completes_sign_in();
         sign_in_events::insert(
             &state.db,
             NewSignInEvent {

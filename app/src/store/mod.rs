@@ -3,7 +3,10 @@
 
 pub mod audit;
 pub mod methods;
+pub mod outbox;
+pub mod remembered_devices;
 pub mod sign_in_events;
+pub mod totp;
 pub mod users;
 
 use sqlx::AnyPool;

@@ -201,3 +201,13 @@ pub async fn locked_at(db: &Db, now: i64) -> anyhow::Result<Vec<UserRow>> {
         .context("listing locked accounts")?;
     rows.iter().map(from_row).collect()
 }
+
+pub async fn set_mfa_state(db: &Db, id: UserId, state: MfaState) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET mfa_state = $2 WHERE id = $1")
+        .bind(id.0)
+        .bind(state.as_str())
+        .execute(db.pool())
+        .await
+        .context("setting the MFA state")?;
+    Ok(())
+}

@@ -7,6 +7,10 @@ fn portal(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mfa-portal"))
         .args(args)
         .env("MFA_PORTAL_DATABASE_URL", database_url)
+        .env(
+            "MFA_PORTAL_SECRET_KEY_FILE",
+            crate::helpers::test_key_file(),
+        )
         .env_remove("DATABASE_URL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

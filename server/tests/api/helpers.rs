@@ -57,10 +57,23 @@ pub async fn fresh_database() -> (String, TestDatabase) {
     }
 }
 
+/// One key file for every test in this run, created once.
+pub fn test_key_file() -> std::path::PathBuf {
+    static KEY_DIR: std::sync::LazyLock<tempfile::TempDir> =
+        std::sync::LazyLock::new(|| tempfile::tempdir().expect("a temporary folder"));
+    static CREATED: std::sync::Once = std::sync::Once::new();
+    let path = KEY_DIR.path().join("secret.key");
+    CREATED.call_once(|| {
+        server::keys::load_or_create(&path).expect("a test key");
+    });
+    path
+}
+
 pub fn test_config(database_url: String) -> Config {
     Config {
         bind: "127.0.0.1:0".parse().expect("a literal address"),
         database_url,
+        secret_key_file: test_key_file(),
         ..Config::default()
     }
 }
@@ -95,6 +108,11 @@ pub fn new_client() -> Client {
 }
 
 impl TestApp {
+    pub fn clock_now(&self) -> i64 {
+        use app::services::Clock;
+        self.clock.now()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.app.url())
     }

@@ -10,3 +10,5 @@ mod headers;
 mod helpers;
 mod sessions;
 mod sign_in;
+mod totp;
+mod totp_helpers;

@@ -1,0 +1,48 @@
+//! The one field for a one-time code: numeric keyboard on phones, filled by the
+//! browser or password manager from an SMS, paste allowed, spaces ignored.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn CodeField(
+    #[prop(default = "code")] name: &'static str,
+    #[prop(default = "Code")] label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let input_id = format!("field-{name}");
+    let error_id = format!("{input_id}-error");
+    let hint_id = format!("{input_id}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                error.get().map(|_| error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=input_id.clone()>{label}</label>
+            {hint.map(|text| view! { <p class="field-hint" id=hint_id.clone()>{text}</p> })}
+            <input
+                id=input_id
+                name=name
+                type="text"
+                class="code-input"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                maxlength="12"
+                required=true
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            {move || error.get().map(|text| view! { <p class="field-error" id=error_id.clone()>{text}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,156 @@
+//! `/security`: Security info. The person's sign-in methods (rename, remove), adding
+//! an authenticator app, and the browsers that skip the second step.
+
+use crate::api::security::{ForgetDevice, RemoveMethod, RenameMethod, security_info};
+use crate::components::{
+    AddAuthenticator, ConfirmIdentityForm, ErrorAlert, FormAlert, PortalLayout, TextField,
+};
+use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
+use crate::domain::{MfaState, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    view! {
+        <Title text="Security info" />
+        <PortalLayout required=Role::User>
+            <SecurityPanel />
+        </PortalLayout>
+    }
+}
+
+#[component]
+fn SecurityPanel() -> impl IntoView {
+    let changed = RwSignal::new(0_u32);
+    let info = Resource::new(move || changed.get(), |_| security_info());
+    let refresh = Callback::new(move |_| changed.update(|n| *n += 1));
+    view! {
+        <h1>"Security info"</h1>
+        <p class="lede">"These are the methods you use to sign in and to reset your access."</p>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(info) => view! { <SecuritySections info refresh /> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoView {
+    let adding = RwSignal::new(false);
+    let enforced = info.mfa_state == MfaState::Enforced;
+    let methods = info.methods.clone();
+    let verified = info.recently_verified;
+    view! {
+        <section class="card" aria-labelledby="methods-title">
+            <h2 id="methods-title">"Sign-in methods"</h2>
+            {if info.methods.is_empty() {
+                view! { <p class="muted">"You have no sign-in method yet. Add an authenticator app so a stolen password is not enough to get in."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="methods">
+                        {info.methods.iter().cloned().map(|m| view! { <MethodItem method=m verified refresh /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {enforced.then(|| view! { <p class="note">"Your organisation requires a second step at every sign-in, so you always keep at least one method."</p> })}
+        </section>
+        <section class="card" aria-labelledby="add-title">
+            <h2 id="add-title">"Add a method"</h2>
+            {move || match (adding.get(), verified) {
+                (false, _) => view! {
+                    <button type="button" class="btn" on:click=move |_| adding.set(true)>"Add authenticator app"</button>
+                }.into_any(),
+                (true, false) => view! {
+                    <p>"For your security, confirm it's you first."</p>
+                    <ConfirmIdentityForm methods=methods.clone() on_done=refresh />
+                }.into_any(),
+                (true, true) => view! { <AddAuthenticator on_done=refresh /> }.into_any(),
+            }}
+        </section>
+        <DevicesSection devices=info.devices refresh />
+    }
+    .into_any()
+}
+
+#[component]
+fn MethodItem(method: MethodView, verified: bool, refresh: Callback<()>) -> impl IntoView {
+    let rename = ServerAction::<RenameMethod>::new();
+    let remove = ServerAction::<RemoveMethod>::new();
+    let rename_error = Signal::derive(move || rename.value().get().and_then(Result::err));
+    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if matches!(rename.value().get(), Some(Ok(())))
+            || matches!(remove.value().get(), Some(Ok(())))
+        {
+            refresh.run(());
+        }
+    });
+    let last_used = method
+        .last_used
+        .clone()
+        .unwrap_or_else(|| "never".to_owned());
+    view! {
+        <li class="method">
+            <div class="method-head">
+                <strong>{method.name.clone()}</strong>
+                <span class="muted">{method.kind_label.clone()}</span>
+            </div>
+            <p class="muted small">"Added "{method.added.clone()}" · last used "{last_used}</p>
+            <details class="method-actions">
+                <summary>"Rename or remove"</summary>
+                <ActionForm action=rename attr:class="form inline-form" attr:novalidate=true>
+                    <input type="hidden" name="method_id" value=method.id />
+                    <TextField name="name" label="New name" error=Signal::derive(move || rename_error.get().and_then(|e| e.for_field("name"))) />
+                    <button type="submit" class="btn">"Rename"</button>
+                </ActionForm>
+                <ActionForm action=remove attr:class="form inline-form">
+                    <FormAlert error=remove_error />
+                    <input type="hidden" name="method_id" value=method.id />
+                    {(!verified).then(|| view! { <p class="muted small">"You will be asked to confirm it's you."</p> })}
+                    <button type="submit" class="btn btn-danger">{format!("Remove \u{201c}{}\u{201d}", method.name)}</button>
+                </ActionForm>
+            </details>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn DevicesSection(devices: Vec<DeviceView>, refresh: Callback<()>) -> impl IntoView {
+    let forget = ServerAction::<ForgetDevice>::new();
+    Effect::new(move |_| {
+        if matches!(forget.value().get(), Some(Ok(()))) {
+            refresh.run(());
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="devices-title">
+            <h2 id="devices-title">"Remembered browsers"</h2>
+            {if devices.is_empty() {
+                view! { <p class="muted">"No browser skips the second step."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="methods">
+                        {devices.into_iter().map(|d| view! {
+                            <li class="method">
+                                <div class="method-head"><strong>{d.label.clone()}</strong></div>
+                                <p class="muted small">"Remembered "{d.remembered.clone()}" · until "{d.until.clone()}</p>
+                                <ActionForm action=forget attr:class="inline-form">
+                                    <input type="hidden" name="device_id" value=d.id />
+                                    <button type="submit" class="btn">{format!("Forget {}", d.label)}</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}

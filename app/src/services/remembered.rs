@@ -1,0 +1,85 @@
+//! "Remember this device": a random token in a cookie, its keyed hash in the
+//! database, valid for the configured number of days, revocable one by one.
+
+use crate::state::AppState;
+use crate::store::UserId;
+use crate::store::remembered_devices;
+use data_encoding::BASE64URL_NOPAD;
+use rand::RngCore;
+use rand::rngs::OsRng;
+
+pub const COOKIE_NAME: &str = "mfa_device";
+
+/// Creates a remembered device and returns the token for the cookie, or `None` when
+/// the policy has remembering turned off.
+pub async fn remember(
+    state: &AppState,
+    user: UserId,
+    label: &str,
+) -> anyhow::Result<Option<String>> {
+    let days = state.policy.remember_mfa_days;
+    if days <= 0 {
+        return Ok(None);
+    }
+    let mut bytes = [0_u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = BASE64URL_NOPAD.encode(&bytes);
+    let now = state.clock.now();
+    let mac = state.keys.device_token_mac(&token);
+    remembered_devices::insert(&state.db, user, &mac, label, now, now + days * 86_400).await?;
+    Ok(Some(token))
+}
+
+pub async fn is_remembered(
+    state: &AppState,
+    user: UserId,
+    token: Option<&str>,
+) -> anyhow::Result<bool> {
+    match token {
+        Some(token) if state.policy.remember_mfa_days > 0 => {
+            let mac = state.keys.device_token_mac(token);
+            remembered_devices::use_if_valid(&state.db, user, &mac, state.clock.now()).await
+        }
+        _ => Ok(false),
+    }
+}
+
+/// A short description of the browser for the device list ("Firefox on Windows").
+pub fn device_label(user_agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("A browser", |(_, name)| name);
+    let system = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("an unknown system", |(_, name)| name);
+    format!("{browser} on {system}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device_label;
+
+    #[test]
+    fn common_browsers_get_readable_labels() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        assert_eq!(device_label(chrome), "Chrome on Linux");
+        let firefox =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0";
+        assert_eq!(device_label(firefox), "Firefox on Windows");
+        assert_eq!(device_label(""), "A browser on an unknown system");
+    }
+}

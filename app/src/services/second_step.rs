@@ -1,0 +1,70 @@
+//! Checking a code from a registered method: at the second step of sign-in and when
+//! confirming identity before a change. Failures count toward the same lockout as
+//! passwords; every attempt is a sign-in event with its seed result code.
+
+use super::authenticator::{self, CodeCheck, Purpose};
+use super::sign_in::{EventDraft, clear_failures_if_any, count_failure};
+use crate::domain::{OtpCode, ResultCode};
+use crate::state::AppState;
+use crate::store::{UserId, methods, users};
+use std::net::IpAddr;
+
+pub struct CodeAttempt {
+    pub method_id: i64,
+    pub code: OtpCode,
+    pub ip: IpAddr,
+    pub user_agent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeRefusal {
+    Incorrect,
+    AlreadyUsed,
+    OutOfDate,
+    Locked { until: i64 },
+    UnknownMethod,
+}
+
+/// Verifies the code; on success returns the id of the sign-in event recorded.
+pub async fn verify(
+    state: &AppState,
+    user_id: UserId,
+    attempt: CodeAttempt,
+) -> anyhow::Result<Result<i64, CodeRefusal>> {
+    let Some(user) = users::find_by_id(&state.db, user_id).await? else {
+        return Ok(Err(CodeRefusal::UnknownMethod));
+    };
+    let now = state.clock.now();
+    let event = EventDraft::from_parts(&user.username, attempt.ip, &attempt.user_agent, now);
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        event
+            .record(state, Some(user.id), ResultCode::AccountLocked)
+            .await?;
+        return Ok(Err(CodeRefusal::Locked { until }));
+    }
+    let check = authenticator::check_code(
+        state,
+        user.id,
+        attempt.method_id,
+        &attempt.code,
+        Purpose::Verify,
+    )
+    .await?;
+    let (code, refusal) = match check {
+        CodeCheck::Accepted => {
+            clear_failures_if_any(state, &user).await?;
+            methods::touch(&state.db, user.id, attempt.method_id, now).await?;
+            let event_id = event
+                .record(state, Some(user.id), ResultCode::OATHCodeVerified)
+                .await?;
+            return Ok(Ok(event_id));
+        }
+        CodeCheck::NotFound | CodeCheck::Expired => return Ok(Err(CodeRefusal::UnknownMethod)),
+        CodeCheck::Incorrect => (ResultCode::OATHCodeIncorrect, CodeRefusal::Incorrect),
+        CodeCheck::AlreadyUsed => (ResultCode::DuplicateOATHCode, CodeRefusal::AlreadyUsed),
+        CodeCheck::OutOfDate => (ResultCode::OATHCodeOutOfDate, CodeRefusal::OutOfDate),
+    };
+    count_failure(state, &user, now, attempt.ip).await?;
+    event.record(state, Some(user.id), code).await?;
+    Ok(Err(refusal))
+}

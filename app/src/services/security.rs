@@ -1,0 +1,232 @@
+//! The Security info page's rules: listing, renaming and removing methods, the
+//! notices and audit entries that go with changes, and remembered devices.
+
+use super::audit::{self, Actor, AuditRecord};
+use super::caller::Caller;
+use super::notify::{self, Notice};
+use super::time_format::utc_minutes;
+use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
+use crate::domain::{MethodName, MfaState, Username};
+use crate::state::AppState;
+use crate::store::methods::{self, MethodRow};
+use crate::store::{UserId, remembered_devices, users};
+
+pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecuritySummary> {
+    let now = state.clock.now();
+    let user = users::find_by_id(&state.db, caller.user_id)
+        .await?
+        .ok_or_else(|| {
+            anyhow::anyhow!("the signed-in user {} no longer exists", caller.user_id.0)
+        })?;
+    let methods: Vec<MethodView> = methods::list_active(&state.db, caller.user_id)
+        .await?
+        .into_iter()
+        .map(method_view)
+        .collect();
+    let devices = remembered_devices::list_valid(&state.db, caller.user_id, now)
+        .await?
+        .into_iter()
+        .map(|d| DeviceView {
+            id: d.id,
+            label: d.label,
+            remembered: utc_minutes(d.created_at),
+            until: utc_minutes(d.expires_at),
+        })
+        .collect();
+    Ok(SecuritySummary {
+        confirm_with_code: !methods.is_empty(),
+        methods,
+        devices,
+        mfa_state: user.mfa_state,
+        recently_verified: caller.recently_verified(now),
+    })
+}
+
+pub fn method_view(row: MethodRow) -> MethodView {
+    let kind_label = match row.kind.as_str() {
+        methods::KIND_TOTP => "Authenticator app",
+        _ => "Sign-in method",
+    };
+    MethodView {
+        id: row.id,
+        kind_label: kind_label.to_owned(),
+        kind: row.kind,
+        name: row.name,
+        added: utc_minutes(row.created_at),
+        last_used: row.last_used_at.map(utc_minutes),
+    }
+}
+
+pub async fn rename(
+    state: &AppState,
+    caller: &Caller,
+    method_id: i64,
+    name: &MethodName,
+) -> anyhow::Result<bool> {
+    methods::rename(&state.db, caller.user_id, method_id, name.as_str()).await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoveRefusal {
+    /// MFA is enforced and this is the last method.
+    LastMethodRequired,
+    NotFound,
+}
+
+pub async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    method_id: i64,
+    ip: &str,
+) -> anyhow::Result<Result<(), RemoveRefusal>> {
+    let Some(user) = users::find_by_id(&state.db, caller.user_id).await? else {
+        return Ok(Err(RemoveRefusal::NotFound));
+    };
+    let keep_one = user.mfa_state == MfaState::Enforced;
+    let Some(name) =
+        methods::delete_for_user(&state.db, caller.user_id, method_id, keep_one).await?
+    else {
+        let exists = methods::list_active(&state.db, caller.user_id)
+            .await?
+            .iter()
+            .any(|m| m.id == method_id);
+        return Ok(Err(if exists {
+            RemoveRefusal::LastMethodRequired
+        } else {
+            RemoveRefusal::NotFound
+        }));
+    };
+    let detail = format!("removed \"{name}\"");
+    record_change(state, caller, "method.removed", &detail, ip).await?;
+    let body = format!(
+        "The sign-in method \"{name}\" was removed from your MFA Portal account. If this was not you, contact your helpdesk now."
+    );
+    notice(
+        state,
+        caller.user_id,
+        &caller.email,
+        "A sign-in method was removed from your account",
+        &body,
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// Audit entry and e-mail for a newly activated method.
+pub async fn method_added(
+    state: &AppState,
+    user: UserId,
+    username: &str,
+    email: &str,
+    name: &str,
+    ip: &str,
+) -> anyhow::Result<()> {
+    let actor = Actor::User {
+        id: user,
+        username: username.to_owned(),
+    };
+    let detail = format!("added authenticator app \"{name}\"");
+    let record = AuditRecord {
+        actor: &actor,
+        subject: Some(user),
+        action: "method.added",
+        detail: &detail,
+        ip: Some(ip),
+    };
+    audit::record(&state.db, state.clock.now(), record).await?;
+    let body = format!(
+        "An authenticator app named \"{name}\" was added to your MFA Portal account. If this was not you, contact your helpdesk now."
+    );
+    notice(
+        state,
+        user,
+        email,
+        "A sign-in method was added to your account",
+        &body,
+    )
+    .await
+}
+
+pub async fn revoke_device(
+    state: &AppState,
+    caller: &Caller,
+    device_id: i64,
+    ip: &str,
+) -> anyhow::Result<bool> {
+    let revoked =
+        remembered_devices::revoke(&state.db, caller.user_id, device_id, state.clock.now()).await?;
+    if revoked {
+        record_change(
+            state,
+            caller,
+            "device.forgotten",
+            &format!("device {device_id}"),
+            ip,
+        )
+        .await?;
+    }
+    Ok(revoked)
+}
+
+/// Sets a user's MFA state (command line for now; the admin section later).
+pub async fn set_mfa_state(
+    state: &AppState,
+    username: &Username,
+    mfa_state: MfaState,
+    actor: &Actor,
+) -> anyhow::Result<bool> {
+    let Some(user) = users::find_by_username(&state.db, username).await? else {
+        return Ok(false);
+    };
+    users::set_mfa_state(&state.db, user.id, mfa_state).await?;
+    let detail = format!("MFA state {} -> {}", user.mfa_state, mfa_state);
+    let record = AuditRecord {
+        actor,
+        subject: Some(user.id),
+        action: "user.mfa_state",
+        detail: &detail,
+        ip: None,
+    };
+    audit::record(&state.db, state.clock.now(), record).await?;
+    Ok(true)
+}
+
+async fn record_change(
+    state: &AppState,
+    caller: &Caller,
+    action: &str,
+    detail: &str,
+    ip: &str,
+) -> anyhow::Result<()> {
+    let actor = Actor::User {
+        id: caller.user_id,
+        username: caller.username.clone(),
+    };
+    let record = AuditRecord {
+        actor: &actor,
+        subject: Some(caller.user_id),
+        action,
+        detail,
+        ip: Some(ip),
+    };
+    audit::record(&state.db, state.clock.now(), record).await
+}
+
+async fn notice(
+    state: &AppState,
+    user: UserId,
+    email: &str,
+    subject: &str,
+    body: &str,
+) -> anyhow::Result<()> {
+    notify::email(
+        state,
+        Notice {
+            user,
+            email,
+            subject,
+            body,
+        },
+    )
+    .await
+}

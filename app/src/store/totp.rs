@@ -1,0 +1,106 @@
+//! The `totp_secrets` table: sealed seeds and the replay guard.
+
+use super::{Db, UserId};
+use anyhow::Context;
+use sqlx::Row;
+
+/// A TOTP method of one user, with its sealed seed (opened only in the service).
+pub struct TotpRow {
+    pub method_id: i64,
+    pub name: String,
+    pub active: bool,
+    pub pending_until: Option<i64>,
+    pub sealed_secret: String,
+    pub algorithm: String,
+    pub digits: i64,
+    pub period: i64,
+    pub last_used_step: Option<i64>,
+}
+
+pub struct NewTotp<'a> {
+    pub user: UserId,
+    pub name: &'a str,
+    pub algorithm: &'a str,
+    pub digits: i64,
+    pub period: i64,
+    pub now: i64,
+    pub pending_until: i64,
+}
+
+/// Creates a pending method and its seed in one transaction. The seed is sealed by
+/// `seal(method_id)` because the seal binds it to the row's id.
+pub async fn insert_pending(
+    db: &Db,
+    totp: NewTotp<'_>,
+    seal: impl FnOnce(i64) -> anyhow::Result<String>,
+) -> anyhow::Result<i64> {
+    let mut tx = db.pool().begin().await.context("starting an enrolment")?;
+    let method_id: i64 = sqlx::query_scalar(
+        "INSERT INTO mfa_methods (user_id, kind, name, created_at, status, pending_until) \
+         VALUES ($1, 'totp', $2, $3, 'pending', $4) RETURNING id",
+    )
+    .bind(totp.user.0)
+    .bind(totp.name)
+    .bind(totp.now)
+    .bind(totp.pending_until)
+    .fetch_one(&mut *tx)
+    .await
+    .context("creating a pending method")?;
+    sqlx::query(
+        "INSERT INTO totp_secrets (method_id, sealed_secret, algorithm, digits, period) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(method_id)
+    .bind(seal(method_id)?)
+    .bind(totp.algorithm)
+    .bind(totp.digits)
+    .bind(totp.period)
+    .execute(&mut *tx)
+    .await
+    .context("storing a sealed seed")?;
+    tx.commit().await.context("finishing an enrolment")?;
+    Ok(method_id)
+}
+
+pub async fn find(db: &Db, user: UserId, method_id: i64) -> anyhow::Result<Option<TotpRow>> {
+    let row = sqlx::query(
+        "SELECT m.id, m.name, m.status, m.pending_until, t.sealed_secret, t.algorithm, t.digits, \
+         t.period, t.last_used_step FROM mfa_methods m JOIN totp_secrets t ON t.method_id = m.id \
+         WHERE m.id = $1 AND m.user_id = $2",
+    )
+    .bind(method_id)
+    .bind(user.0)
+    .fetch_optional(db.pool())
+    .await
+    .context("loading an authenticator app")?;
+    row.map(|row| {
+        let status: String = row.try_get("status")?;
+        Ok(TotpRow {
+            method_id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            active: status == "active",
+            pending_until: row.try_get("pending_until")?,
+            sealed_secret: row.try_get("sealed_secret")?,
+            algorithm: row.try_get("algorithm")?,
+            digits: row.try_get("digits")?,
+            period: row.try_get("period")?,
+            last_used_step: row.try_get("last_used_step")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records `step` as used if it is later than the last used one. One statement, so of
+/// two concurrent submissions of one code exactly one gets `true`.
+pub async fn claim_step(db: &Db, method_id: i64, step: i64) -> anyhow::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE totp_secrets SET last_used_step = $2 \
+         WHERE method_id = $1 AND (last_used_step IS NULL OR last_used_step < $2)",
+    )
+    .bind(method_id)
+    .bind(step)
+    .execute(db.pool())
+    .await
+    .context("claiming a time step")?;
+    Ok(result.rows_affected() == 1)
+}
