@@ -58,15 +58,17 @@ export default async function globalSetup() {
   await waitUntilReady(baseUrl, 60_000);
   const accounts = parseDemoAccounts(stdout);
   if (accounts.length !== 3) throw new Error(`expected 3 demo accounts, got:\n${stdout}`);
-  const extra = await addUser(binary, serverEnv(port, baseUrl, dataDir, siteRoot), "e2e-totp");
-  writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, extra]));
+  const env = serverEnv(port, baseUrl, dataDir, siteRoot);
+  const extra = await addUser(binary, env, "e2e-totp", "extra", []);
+  const enforced = await addUser(binary, env, "e2e-enforced", "enforced", ["--mfa-state", "enforced"]);
+  writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, extra, enforced]));
   process.env.E2E_BASE_URL = baseUrl;
 
   return async () => {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
     const serverLog = readFileSync(join(runDir, "server.log"), "utf8");
-    for (const account of accounts) {
+    for (const account of [...accounts, extra, enforced]) {
       if (serverLog.includes(account.password)) {
         throw new Error(`the password of ${account.username} appears in the server log`);
       }
@@ -87,15 +89,15 @@ function serverEnv(port: number, baseUrl: string, dataDir: string, siteRoot: str
 }
 
 /** An extra account made with the command line, for tests that change its methods. */
-async function addUser(binary: string, env: NodeJS.ProcessEnv, username: string) {
+async function addUser(binary: string, env: NodeJS.ProcessEnv, username: string, role: string, args: string[]) {
   const password = `e2e ${Math.random().toString(36).slice(2)} passphrase`;
-  const cli = spawn(binary, ["user", "add", "--username", username, "--password-stdin"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const cli = spawn(binary, ["user", "add", "--username", username, "--password-stdin", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
   let errors = "";
   cli.stderr.on("data", (chunk) => (errors += chunk.toString()));
   cli.stdin.end(`${password}\n`);
   const code: number = await new Promise((r) => cli.once("exit", (c) => r(c ?? 1)));
   if (code !== 0) throw new Error(`user add failed: ${errors}`);
-  return { role: "extra", username, password };
+  return { role, username, password };
 }
 
 function parseDemoAccounts(output: string) {

@@ -63,3 +63,22 @@ test("an authenticator app is added by scanning the QR code and then used to sig
   await expect(page.getByText("1 method")).toBeVisible();
   expect(consoleErrors.filter((e) => !e.includes("status of 400"))).toEqual([]);
 });
+
+test("an enforced account without a method registers one before entering the portal", async ({ page }) => {
+  const account = demoAccount("enforced");
+  await enterPassword(page, account);
+  await expect(page.getByRole("heading", { level: 1, name: "More information required" })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  const blocked = await page.request.post("/api/account_overview", { headers: { origin: new URL(page.url()).origin } });
+  expect(blocked.status()).toBe(401);
+
+  await page.getByLabel("Name for this app").fill("Work phone");
+  await page.getByRole("button", { name: "Continue" }).click();
+  const totp = OTPAuth.URI.parse(await scanQr(page)) as OTPAuth.TOTP;
+  await expectAccessible(page);
+  await page.getByLabel("Code", { exact: true }).fill(totp.generate());
+  await page.getByRole("button", { name: "Activate" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+  await expect(page.getByText("Enforced", { exact: true })).toBeVisible();
+});

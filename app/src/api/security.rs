@@ -111,6 +111,37 @@ pub async fn forget_device(device_id: i64) -> Result<(), AppError> {
     }
 }
 
+/// Changes the caller's password; every remembered browser is forgotten.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::services::password_change::{self, ChangeRefusal};
+    use secrecy::SecretString;
+    let (ctx, caller) = super::guard::require_user().await?;
+    let ip = ctx.client_ip()?;
+    let outcome = password_change::change(
+        &ctx.state,
+        &caller,
+        SecretString::from(current_password),
+        SecretString::from(new_password),
+        ip,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?;
+    match outcome {
+        Ok(()) => Ok(()),
+        Err(ChangeRefusal::CurrentWrong) => Err(ctx.refuse(AppError::invalid(
+            "current_password",
+            "That is not your current password.",
+        ))),
+        Err(ChangeRefusal::Rule(rule)) => {
+            Err(ctx.refuse(AppError::invalid("new_password", rule.to_string())))
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub use server_side::*;
 

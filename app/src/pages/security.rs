@@ -1,7 +1,9 @@
 //! `/security`: Security info. The person's sign-in methods (rename, remove), adding
 //! an authenticator app, and the browsers that skip the second step.
 
-use crate::api::security::{ForgetDevice, RemoveMethod, RenameMethod, security_info};
+use crate::api::security::{
+    ChangePassword, ForgetDevice, RemoveMethod, RenameMethod, security_info,
+};
 use crate::components::{
     AddAuthenticator, ConfirmIdentityForm, ErrorAlert, FormAlert, PortalLayout, TextField,
 };
@@ -74,6 +76,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
             }}
         </section>
         <DevicesSection devices=info.devices refresh />
+        <PasswordSection refresh />
     }
     .into_any()
 }
@@ -150,6 +153,45 @@ fn DevicesSection(devices: Vec<DeviceView>, refresh: Callback<()>) -> impl IntoV
                     </ul>
                 }.into_any()
             }}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn PasswordSection(refresh: Callback<()>) -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
+    };
+    let done = move || matches!(change.value().get(), Some(Ok(())));
+    Effect::new(move |_| {
+        if done() {
+            refresh.run(());
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">"Password"</h2>
+            <div aria-live="polite">
+                {move || done().then(|| view! {
+                    <p class="alert alert-ok">"Your password was changed. Remembered browsers will ask for a code again."</p>
+                })}
+            </div>
+            <ActionForm action=change attr:class="form" attr:novalidate=true>
+                <FormAlert error />
+                <TextField name="current_password" label="Current password" kind="password" autocomplete="current-password" error=field("current_password") />
+                <TextField
+                    name="new_password"
+                    label="New password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters. Long phrases are good; common passwords and your name are refused."
+                    error=field("new_password")
+                />
+                <button type="submit" class="btn">"Change password"</button>
+            </ActionForm>
         </section>
     }
     .into_any()

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod notify;
 pub mod otp;
 pub mod overview;
+pub mod password_change;
 pub mod password_policy;
 pub mod passwords;
 pub mod remembered;

@@ -211,3 +211,15 @@ pub async fn set_mfa_state(db: &Db, id: UserId, state: MfaState) -> anyhow::Resu
         .context("setting the MFA state")?;
     Ok(())
 }
+
+/// Stores a new password's hash and when it changed.
+pub async fn set_password(db: &Db, id: UserId, hash: &str, now: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1")
+        .bind(id.0)
+        .bind(hash)
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .context("storing a new password")?;
+    Ok(())
+}

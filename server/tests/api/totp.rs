@@ -428,3 +428,80 @@ async fn an_abandoned_enrolment_expires_after_ten_minutes() {
         .await;
     assert_eq!(error_of(res).await, "EnrolmentExpired");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_password_forgets_every_remembered_browser() {
+    let t = spawn().await;
+    let alice = t.create_user("alice", Role::User).await;
+    password_step(&t, &t.client, "alice").await;
+    let app = enrol(&t, &t.client, "Phone").await;
+    let browser = new_client();
+    password_step(&t, &browser, "alice").await;
+    t.clock.advance_secs(30);
+    second_step(
+        &t,
+        &browser,
+        app.method_id,
+        &code_at(&app.secret, t.clock_now(), 0),
+        true,
+    )
+    .await;
+
+    let weak = t
+        .post_form(
+            &browser,
+            "/api/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "password1"),
+            ],
+        )
+        .await;
+    assert_eq!(error_of(weak).await, "Invalid");
+    let wrong = t
+        .post_form(
+            &browser,
+            "/api/change_password",
+            &[
+                ("current_password", "nope nope"),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    let body: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(body["Invalid"]["field"], "current_password");
+    let ok = t
+        .post_form(
+            &browser,
+            "/api/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(
+        audit::actions_for(&t.app.state.db, alice)
+            .await
+            .unwrap()
+            .contains(&"password.changed".to_owned())
+    );
+    assert_eq!(
+        outbox::subjects_for(&t.app.state.db, alice)
+            .await
+            .unwrap()
+            .last()
+            .unwrap(),
+        "Your password was changed"
+    );
+
+    t.post_form(&browser, "/api/sign_out", &[]).await;
+    t.sign_in_as(&browser, "alice", "a brand new passphrase")
+        .await;
+    assert!(
+        t.whoami(&browser).await.is_null(),
+        "the remembered browser must verify again"
+    );
+    assert_eq!(latest_code(&t).await, ResultCode::OATHCodePending.code());
+}
