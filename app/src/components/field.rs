@@ -14,19 +14,7 @@ pub fn TextField(
     let input_id = format!("field-{name}");
     let error_id = format!("{input_id}-error");
     let hint_id = format!("{input_id}-hint");
-    let described_by = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=input_id.clone()>{label}</label>
@@ -44,5 +32,21 @@ pub fn TextField(
                 error.get().map(|text| view! { <p class="field-error" id=error_id.clone()>{text}</p> })
             }}
         </div>
+    }
+}
+
+/// The `aria-describedby` value: the hint's id (if any) and the error's id while an
+/// error shows, so screen readers read both with the field.
+pub(crate) fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<&str> = [hint_id.as_deref(), error.get().map(|_| error_id.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
     }
 }

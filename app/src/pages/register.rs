@@ -1,7 +1,7 @@
 //! `/sign-in/register`: "More information required". MFA is enforced and no method
 //! exists yet, so one must be registered before the portal opens.
 
-use crate::components::AddAuthenticator;
+use crate::components::{AddAuthenticator, AuthFrame};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,14 +9,10 @@ use leptos_meta::Title;
 pub fn RegisterPage() -> impl IntoView {
     view! {
         <Title text="More information required" />
-        <main id="main" class="auth-shell">
-            <section class="card auth-card wide" aria-labelledby="register-title">
-                <p class="brand brand-large"><span class="brand-mark" aria-hidden="true">"◆"</span>"MFA Portal"</p>
-                <h1 id="register-title">"More information required"</h1>
+        <AuthFrame title="More information required" wide=true>
                 <p class="lede">"Your organisation needs more information to keep your account secure. Set up an authenticator app on your phone; you will use it every time you sign in."</p>
                 <AddAuthenticator />
                 <p class="muted small"><a href="/sign-in">"Cancel and sign in again"</a></p>
-            </section>
-        </main>
+        </AuthFrame>
     }
 }

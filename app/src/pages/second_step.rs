@@ -2,7 +2,7 @@
 //! another way" for the others, and "remember this browser" when policy allows.
 
 use crate::api::mfa::{VerifySecondStep, second_step};
-use crate::components::{CodeField, FormAlert};
+use crate::components::{AuthFrame, CodeField, FormAlert};
 use crate::domain::AppError;
 use crate::domain::views::SecondStepView;
 use leptos::prelude::*;
@@ -15,10 +15,7 @@ pub fn SecondStepPage() -> impl IntoView {
     let info = Resource::new(|| (), |_| second_step());
     view! {
         <Title text="Verify it's you" />
-        <main id="main" class="auth-shell">
-            <section class="card auth-card" aria-labelledby="verify-title">
-                <p class="brand brand-large"><span class="brand-mark" aria-hidden="true">"◆"</span>"MFA Portal"</p>
-                <h1 id="verify-title">"Verify it's you"</h1>
+        <AuthFrame title="Verify it's you">
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match info.await {
@@ -28,8 +25,7 @@ pub fn SecondStepPage() -> impl IntoView {
                         }
                     })}
                 </Suspense>
-            </section>
-        </main>
+        </AuthFrame>
     }
 }
 

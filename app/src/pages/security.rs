@@ -56,7 +56,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
             } else {
                 view! {
                     <ul class="methods">
-                        {info.methods.iter().cloned().map(|m| view! { <MethodItem method=m verified refresh /> }).collect_view()}
+                        {info.methods.iter().cloned().map(|m| view! { <MethodItem method=m all=info.methods.clone() verified refresh /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -82,7 +82,12 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
 }
 
 #[component]
-fn MethodItem(method: MethodView, verified: bool, refresh: Callback<()>) -> impl IntoView {
+fn MethodItem(
+    method: MethodView,
+    all: Vec<MethodView>,
+    verified: bool,
+    refresh: Callback<()>,
+) -> impl IntoView {
     let rename = ServerAction::<RenameMethod>::new();
     let remove = ServerAction::<RemoveMethod>::new();
     let rename_error = Signal::derive(move || rename.value().get().and_then(Result::err));
@@ -112,10 +117,13 @@ fn MethodItem(method: MethodView, verified: bool, refresh: Callback<()>) -> impl
                     <TextField name="name" label="New name" error=Signal::derive(move || rename_error.get().and_then(|e| e.for_field("name"))) />
                     <button type="submit" class="btn">"Rename"</button>
                 </ActionForm>
+                {(!verified).then(|| view! {
+                    <p class="muted small">"To remove it, first confirm it's you."</p>
+                    <ConfirmIdentityForm methods=all.clone() on_done=refresh />
+                })}
                 <ActionForm action=remove attr:class="form inline-form">
                     <FormAlert error=remove_error />
                     <input type="hidden" name="method_id" value=method.id />
-                    {(!verified).then(|| view! { <p class="muted small">"You will be asked to confirm it's you."</p> })}
                     <button type="submit" class="btn btn-danger">{format!("Remove \u{201c}{}\u{201d}", method.name)}</button>
                 </ActionForm>
             </details>

@@ -2,7 +2,7 @@
 //! post to the server function).
 
 use crate::api::session::{SignIn, current_user};
-use crate::components::{FormAlert, TextField};
+use crate::components::{AuthFrame, FormAlert, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -25,13 +25,7 @@ pub fn SignInPage() -> impl IntoView {
                 matches!(already.await, Ok(Some(_))).then(|| view! { <Redirect path="/account" /> })
             })}
         </Suspense>
-        <main id="main" class="auth-shell">
-            <section class="card auth-card" aria-labelledby="sign-in-title">
-                <p class="brand brand-large">
-                    <span class="brand-mark" aria-hidden="true">"◆"</span>
-                    "MFA Portal"
-                </p>
-                <h1 id="sign-in-title">"Sign in"</h1>
+        <AuthFrame title="Sign in">
                 <p class="lede">"Manage how you prove it's you: authenticator apps, phones and app passwords."</p>
                 <ActionForm action=action attr:class="form" attr:novalidate=true>
                     <FormAlert error />
@@ -48,7 +42,6 @@ pub fn SignInPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
-            </section>
-        </main>
+        </AuthFrame>
     }
 }

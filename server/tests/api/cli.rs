@@ -182,3 +182,53 @@ async fn a_broken_migration_stops_start_up_with_a_clear_error() {
         .expect("start-up fails");
     assert!(format!("{err:#}").contains("migrations"), "{err:#}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_mfa_changes_the_state_and_is_audited() {
+    let (url, _db) = fresh_database().await;
+    portal(&url, &["user", "add", "--username", "frank"], None);
+    let out = portal(
+        &url,
+        &[
+            "user",
+            "set-mfa",
+            "--username",
+            "frank",
+            "--state",
+            "enforced",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("MFA state of frank is now enforced"));
+    let unknown = portal(
+        &url,
+        &[
+            "user",
+            "set-mfa",
+            "--username",
+            "nobody",
+            "--state",
+            "enforced",
+        ],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user nobody"));
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let (state, action): (String, String) = sqlx::query_as(
+        "SELECT u.mfa_state, a.action FROM users u JOIN audit_log a ON a.subject_user_id = u.id \
+         WHERE u.username = 'frank' ORDER BY a.id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (state.as_str(), action.as_str()),
+        ("enforced", "user.mfa_state")
+    );
+}

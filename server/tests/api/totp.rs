@@ -1,5 +1,7 @@
 use crate::helpers::{PASSWORD, new_client, spawn, spawn_with};
-use crate::totp_helpers::{code_at, enrol, error_of, password_step, second_step};
+use crate::totp_helpers::{
+    code_at, enrol, error_of, password_step, remembered_browser, second_step, user_with_app,
+};
 use app::domain::{MfaState, ResultCode, Role, Username};
 use app::services::audit::Actor;
 use app::store::{audit, outbox, sign_in_events};
@@ -100,9 +102,7 @@ async fn an_app_is_enrolled_by_qr_then_asked_for_at_every_sign_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_is_accepted_once_and_only_within_one_step_of_now() {
     let t = spawn().await;
-    t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
+    let (_, app) = user_with_app(&t, "alice").await;
     let signed_out = new_client();
 
     t.clock.advance_secs(300);
@@ -143,9 +143,7 @@ async fn a_code_is_accepted_once_and_only_within_one_step_of_now() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_concurrent_submissions_of_one_code_give_exactly_one_success() {
     let t = spawn().await;
-    t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
+    let (_, app) = user_with_app(&t, "alice").await;
     t.clock.advance_secs(60);
     let (a, b) = (new_client(), new_client());
     password_step(&t, &a, "alice").await;
@@ -165,9 +163,7 @@ async fn two_concurrent_submissions_of_one_code_give_exactly_one_success() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_codes_lock_the_account_like_wrong_passwords() {
     let t = spawn_with(|c| c.lockout_threshold = 3).await;
-    t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
+    let (_, app) = user_with_app(&t, "alice").await;
     let attacker = new_client();
     password_step(&t, &attacker, "alice").await;
     for _ in 0..3 {
@@ -189,9 +185,7 @@ async fn wrong_codes_lock_the_account_like_wrong_passwords() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pending_second_step_expires_after_five_minutes() {
     let t = spawn().await;
-    t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
+    let (_, app) = user_with_app(&t, "alice").await;
     let client = new_client();
     password_step(&t, &client, "alice").await;
     t.clock.advance_secs(5 * 60 + 1);
@@ -222,20 +216,8 @@ async fn an_enforced_user_without_a_method_must_register_one_before_anything_els
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_remembered_browser_skips_the_step_until_forgotten_or_expired() {
     let t = spawn_with(|c| c.remember_mfa_days = 14).await;
-    t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
-    let browser = new_client();
-    password_step(&t, &browser, "alice").await;
-    t.clock.advance_secs(30);
-    let res = second_step(
-        &t,
-        &browser,
-        app.method_id,
-        &code_at(&app.secret, t.clock_now(), 0),
-        true,
-    )
-    .await;
+    let (_, app) = user_with_app(&t, "alice").await;
+    let (browser, res) = remembered_browser(&t, "alice", &app).await;
     let cookie = res
         .headers()
         .get_all("set-cookie")
@@ -280,20 +262,8 @@ async fn a_remembered_browser_skips_the_step_until_forgotten_or_expired() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forgotten_browser_is_asked_again() {
     let t = spawn().await;
-    t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
-    let browser = new_client();
-    password_step(&t, &browser, "alice").await;
-    t.clock.advance_secs(30);
-    second_step(
-        &t,
-        &browser,
-        app.method_id,
-        &code_at(&app.secret, t.clock_now(), 0),
-        true,
-    )
-    .await;
+    let (_, app) = user_with_app(&t, "alice").await;
+    let (browser, _) = remembered_browser(&t, "alice", &app).await;
     let info: serde_json::Value = t
         .post_form(&browser, "/api/security_info", &[])
         .await
@@ -390,9 +360,7 @@ async fn nobody_can_touch_another_users_method() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_seed_is_stored_only_sealed() {
     let t = spawn().await;
-    t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
+    let (_, app) = user_with_app(&t, "alice").await;
     let sealed: String = sqlx::query_scalar("SELECT sealed_secret FROM totp_secrets")
         .fetch_one(t.app.state.db.pool())
         .await
@@ -432,20 +400,8 @@ async fn an_abandoned_enrolment_expires_after_ten_minutes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_the_password_forgets_every_remembered_browser() {
     let t = spawn().await;
-    let alice = t.create_user("alice", Role::User).await;
-    password_step(&t, &t.client, "alice").await;
-    let app = enrol(&t, &t.client, "Phone").await;
-    let browser = new_client();
-    password_step(&t, &browser, "alice").await;
-    t.clock.advance_secs(30);
-    second_step(
-        &t,
-        &browser,
-        app.method_id,
-        &code_at(&app.secret, t.clock_now(), 0),
-        true,
-    )
-    .await;
+    let (alice, app) = user_with_app(&t, "alice").await;
+    let (browser, _) = remembered_browser(&t, "alice", &app).await;
 
     let weak = t
         .post_form(

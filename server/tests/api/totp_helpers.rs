@@ -70,6 +70,34 @@ pub async fn second_step(
     t.post_form(client, "/api/verify_second_step", &form).await
 }
 
+/// Creates `username`, signs `t.client` in with the password and enrols an app.
+pub async fn user_with_app(t: &TestApp, username: &str) -> (app::store::UserId, Enrolled) {
+    let user = t.create_user(username, app::domain::Role::User).await;
+    password_step(t, &t.client, username).await;
+    (user, enrol(t, &t.client, "Phone").await)
+}
+
+/// Another browser that passes the second step one step later and asks to be
+/// remembered; returns it and the second step's response.
+pub async fn remembered_browser(
+    t: &TestApp,
+    username: &str,
+    app: &Enrolled,
+) -> (Client, reqwest::Response) {
+    let browser = crate::helpers::new_client();
+    password_step(t, &browser, username).await;
+    t.clock.advance_secs(30);
+    let res = second_step(
+        t,
+        &browser,
+        app.method_id,
+        &code_at(&app.secret, t.clock_now(), 0),
+        true,
+    )
+    .await;
+    (browser, res)
+}
+
 pub async fn error_of(res: reqwest::Response) -> String {
     let body: serde_json::Value = res.json().await.unwrap();
     match body {
