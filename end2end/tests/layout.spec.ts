@@ -37,4 +37,12 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
   });
+
+  test("a wrong password is reported on the page after the plain form post", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("Username").fill(demoAccount("admin").username);
+    await page.getByLabel("Password").fill("not the right one");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("The username or password is incorrect.");
+  });
 });
