@@ -17,6 +17,9 @@ const PENDING_KEY: &str = "pending";
 const LAST_SEEN_GRANULARITY_SECS: i64 = 30;
 /// How long the second step may take after the password.
 pub const PENDING_SIGN_IN_SECS: i64 = 5 * 60;
+/// How long registering a first method at sign-in may take: installing an app takes
+/// longer than typing a code, so as long as an enrolment lives.
+pub const PENDING_REGISTRATION_SECS: i64 = 10 * 60;
 /// How long a second factor (or, before the first method, the password) counts as
 /// recent enough to change sign-in methods.
 pub const RECENT_VERIFICATION_SECS: i64 = 10 * 60;
@@ -40,6 +43,15 @@ pub enum PendingStage {
     SecondFactor,
     /// MFA is enforced and no method exists: register one ("More information required").
     MustRegister,
+}
+
+impl PendingStage {
+    fn lifetime_secs(self) -> i64 {
+        match self {
+            PendingStage::SecondFactor => PENDING_SIGN_IN_SECS,
+            PendingStage::MustRegister => PENDING_REGISTRATION_SECS,
+        }
+    }
 }
 
 /// Between the password and the second step. Grants nothing but that step.
@@ -134,7 +146,7 @@ pub async fn pending(state: &AppState, session: &Session) -> anyhow::Result<Opti
         .await
         .context("reading the session")?;
     match pending {
-        Some(p) if state.clock.now() - p.started_at <= PENDING_SIGN_IN_SECS => Ok(Some(p)),
+        Some(p) if state.clock.now() - p.started_at <= p.stage.lifetime_secs() => Ok(Some(p)),
         Some(_) => {
             session
                 .remove_value(PENDING_KEY)

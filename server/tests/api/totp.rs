@@ -461,3 +461,25 @@ async fn changing_the_password_forgets_every_remembered_browser() {
     );
     assert_eq!(latest_code(&t).await, ResultCode::OATHCodePending.code());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_at_sign_in_may_take_as_long_as_an_enrolment_but_no_longer() {
+    let t = spawn().await;
+    t.create_user("alice", Role::User).await;
+    set_state(&t, "alice", MfaState::Enforced).await;
+    password_step(&t, &t.client, "alice").await;
+    t.clock.advance_secs(8 * 60);
+    let res = t
+        .post_form(&t.client, "/api/begin_authenticator", &[("name", "Phone")])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "8 minutes in, registration still works"
+    );
+    t.clock.advance_secs(3 * 60);
+    let res = t
+        .post_form(&t.client, "/api/begin_authenticator", &[("name", "Phone")])
+        .await;
+    assert_eq!(error_of(res).await, "NotSignedIn");
+}
