@@ -3,7 +3,7 @@
 // Teardown stops it and checks that no demo password reached the server's log.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -42,6 +42,7 @@ export default async function globalSetup() {
   const baseUrl = `http://localhost:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "mfa-portal-e2e-"));
   mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, "secrets.txt"), "");
   const log = createWriteStream(join(runDir, "server.log"));
   let stdout = "";
 
@@ -73,6 +74,13 @@ export default async function globalSetup() {
         throw new Error(`the password of ${account.username} appears in the server log`);
       }
     }
+    // Seeds, codes and cookie values the tests handled (tests/support.ts recordSecret).
+    const secretsFile = join(runDir, "secrets.txt");
+    const secrets = existsSync(secretsFile) ? readFileSync(secretsFile, "utf8").split("\n").filter((s) => s.length >= 6) : [];
+    if (secrets.length === 0) throw new Error("no secrets were recorded: the log check would be empty");
+    const leaked = secrets.filter((secret) => serverLog.includes(secret));
+    if (leaked.length > 0) throw new Error(`${leaked.length} secrets used by the tests appear in the server log`);
+    console.log(`log check: ${secrets.length} recorded secrets and ${accounts.length + 2} passwords absent from the server log`);
   };
 }
 

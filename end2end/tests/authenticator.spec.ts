@@ -2,7 +2,16 @@ import { expect, test } from "@playwright/test";
 import jsQR from "jsqr";
 import * as OTPAuth from "otpauth";
 import { PNG } from "pngjs";
-import { demoAccount, enterPassword, expectAccessible, hydrated, signIn, watchConsole } from "./support";
+import {
+  demoAccount,
+  enterPassword,
+  expectAccessible,
+  hydrated,
+  recordCookies,
+  recordSecret,
+  signIn,
+  watchConsole,
+} from "./support";
 
 /** Reads the QR code off the page the way a phone camera would: from pixels. */
 async function scanQr(page: import("@playwright/test").Page): Promise<string> {
@@ -39,8 +48,10 @@ test("an authenticator app is added by scanning the QR code and then used to sig
   const totp = OTPAuth.URI.parse(uri) as OTPAuth.TOTP;
   const shownSecret = (await page.getByTestId("totp-secret").textContent())!.replace(/\s/g, "");
   expect(totp.secret.base32).toBe(shownSecret);
+  recordSecret(shownSecret);
 
   const first = { code: totp.generate(), counter: totp.counter() };
+  recordSecret(first.code);
   await page.getByLabel("Code", { exact: true }).fill(first.code);
   await page.getByRole("button", { name: "Activate" }).click();
   await expect(page.locator(".methods").getByText("Phone", { exact: true })).toBeVisible();
@@ -57,10 +68,12 @@ test("an authenticator app is added by scanning the QR code and then used to sig
   await expect(page.getByRole("alert")).toContainText("not right");
 
   const fresh = await freshCode(totp, first.counter);
+  recordSecret(fresh.code);
   await page.getByLabel("Code", { exact: true }).fill(`${fresh.code.slice(0, 3)} ${fresh.code.slice(3)}`);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
   await expect(page.getByText("1 method")).toBeVisible();
+  await recordCookies(page);
   expect(consoleErrors.filter((e) => !e.includes("status of 400"))).toEqual([]);
 });
 
@@ -76,9 +89,13 @@ test("an enforced account without a method registers one before entering the por
   await page.getByLabel("Name for this app").fill("Work phone");
   await page.getByRole("button", { name: "Continue" }).click();
   const totp = OTPAuth.URI.parse(await scanQr(page)) as OTPAuth.TOTP;
+  recordSecret(totp.secret.base32);
   await expectAccessible(page);
-  await page.getByLabel("Code", { exact: true }).fill(totp.generate());
+  const code = totp.generate();
+  recordSecret(code);
+  await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Activate" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
   await expect(page.getByText("Enforced", { exact: true })).toBeVisible();
+  await recordCookies(page);
 });

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 export type DemoAccount = { role: "user" | "helpdesk" | "admin" | "extra" | "enforced"; username: string; password: string };
@@ -51,4 +51,17 @@ export async function enterPassword(page: Page, account: DemoAccount) {
   await page.getByLabel("Username").fill(account.username);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * Records a secret the test handled (seed, code, cookie value). The global teardown
+ * fails the run if any of them appears in the server's log.
+ */
+export function recordSecret(value: string) {
+  appendFileSync(resolve(__dirname, "../.run/secrets.txt"), `${value}\n`);
+}
+
+/** Records the session and remembered-device cookie values of the page's browser. */
+export async function recordCookies(page: Page) {
+  for (const cookie of await page.context().cookies()) recordSecret(cookie.value);
 }
