@@ -11,6 +11,8 @@ pub mod csp;
 pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod providers;
+#[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;

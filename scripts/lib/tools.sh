@@ -69,3 +69,11 @@ ensure_postgres() {
   done
   pg_isready -h 127.0.0.1 -p 5432
 }
+
+# A real SMTP server for the mail tests (Python's aiosmtpd, from PyPI).
+ensure_aiosmtpd() {
+  if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    say "installing aiosmtpd (SMTP server for the tests)"
+    python3 -m pip install --quiet aiosmtpd
+  fi
+}

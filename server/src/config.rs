@@ -3,8 +3,10 @@
 //! the key's name and what is wrong with it.
 
 use app::domain::MfaState;
+use app::providers::mail::SmtpTls;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,21 @@ pub struct Config {
     pub totp_issuer: String,
     /// Days "remember this device" skips the second step; 0 turns it off.
     pub remember_mfa_days: u32,
+    /// SMTP server for e-mail; unset means e-mails wait in the outbox.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    /// `none`, `starttls` or `tls`.
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: Option<String>,
+    /// Never written back out or printed.
+    #[serde(default, skip_serializing)]
+    pub smtp_password: Option<SecretString>,
+    /// Sender of the portal's e-mails, e.g. `MFA Portal <mfa@example.com>`.
+    pub mail_from: String,
+    /// How often the outbox worker looks for due messages.
+    pub outbox_poll_seconds: u32,
+    /// Tries before an e-mail is left as failed (dead letter).
+    pub outbox_max_attempts: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +93,14 @@ impl Default for Config {
             secret_key_file: PathBuf::from("data/secret.key"),
             totp_issuer: "MFA Portal".to_owned(),
             remember_mfa_days: 14,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            mail_from: "MFA Portal <mfa-portal@localhost>".to_owned(),
+            outbox_poll_seconds: 5,
+            outbox_max_attempts: 8,
         }
     }
 }
@@ -166,6 +191,24 @@ impl Config {
             || self.totp_issuer.chars().any(char::is_control)
         {
             return invalid("totp_issuer", "must have 1 to 64 characters and no colon");
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid(
+                "mail_from",
+                "must be an address like `MFA Portal <mfa@example.com>`",
+            );
+        }
+        if self.outbox_poll_seconds == 0 || self.outbox_max_attempts == 0 {
+            return invalid(
+                "outbox_poll_seconds",
+                "outbox_poll_seconds and outbox_max_attempts must be at least 1",
+            );
+        }
+        if self.smtp_username.is_some() != self.smtp_password.is_some() {
+            return invalid(
+                "smtp_username",
+                "set both smtp_username and smtp_password, or neither",
+            );
         }
         if self.remember_mfa_days > 365 {
             return invalid("remember_mfa_days", "must be between 0 and 365");

@@ -10,6 +10,7 @@ pub mod database;
 pub mod demo;
 pub mod keys;
 pub mod logging;
+pub mod mail_worker;
 pub mod middleware;
 pub mod routes;
 pub mod startup;

@@ -78,7 +78,10 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
     } else {
         Vec::new()
     };
-    let background = spawn_background(&state, &database.sessions);
+    let mut background = spawn_background(&state, &database.sessions);
+    if let Some(worker) = crate::mail_worker::spawn(&config, &state)? {
+        background.push(worker);
+    }
     let router = routes::router(state.clone(), &config, database.sessions);
     let listener = TcpListener::bind(config.bind)
         .await

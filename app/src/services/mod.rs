@@ -7,6 +7,7 @@ pub mod caller;
 pub mod clock;
 pub mod notify;
 pub mod otp;
+pub mod outbox_delivery;
 pub mod overview;
 pub mod password_change;
 pub mod password_policy;

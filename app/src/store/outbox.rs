@@ -36,3 +36,90 @@ pub async fn subjects_for(db: &Db, user: UserId) -> anyhow::Result<Vec<String>> 
         .await
         .context("listing queued messages")
 }
+
+pub struct ClaimedMessage {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Claims due pending e-mails by pushing their next attempt to `lease_until`. The
+/// re-check in the outer WHERE makes a concurrent claimer skip rows just taken.
+pub async fn claim_due_emails(
+    db: &Db,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<ClaimedMessage>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $2 WHERE id IN (SELECT id FROM outbox WHERE \
+         channel = 'email' AND status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
+         AND status = 'pending' AND next_attempt_at <= $1 \
+         RETURNING id, recipient, subject, body, attempts",
+    )
+    .bind(now)
+    .bind(lease_until)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .context("claiming due e-mails")?;
+    let mut claimed: Vec<ClaimedMessage> = rows
+        .iter()
+        .map(|row| {
+            Ok(ClaimedMessage {
+                id: row.try_get("id")?,
+                recipient: row.try_get("recipient")?,
+                subject: row.try_get("subject")?,
+                body: row.try_get("body")?,
+                attempts: row.try_get("attempts")?,
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE outbox SET status = 'sent', attempts = attempts + 1, next_attempt_at = $2, last_error = NULL WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .context("marking a message sent")?;
+    Ok(())
+}
+
+pub async fn mark_failed(
+    db: &Db,
+    id: i64,
+    attempts: i64,
+    retry_at: i64,
+    error: &str,
+    dead: bool,
+) -> anyhow::Result<()> {
+    let status = if dead { "failed" } else { "pending" };
+    sqlx::query("UPDATE outbox SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5 WHERE id = $1")
+        .bind(id)
+        .bind(status)
+        .bind(attempts)
+        .bind(retry_at)
+        .bind(error)
+        .execute(db.pool())
+        .await
+        .context("recording a failed delivery")?;
+    Ok(())
+}
+
+/// Status and attempts of a message (for tests and, later, the admin view).
+pub async fn status_of(db: &Db, id: i64) -> anyhow::Result<(String, i64)> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT status, attempts FROM outbox WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .context("reading a message's status")?;
+    Ok((row.try_get("status")?, row.try_get("attempts")?))
+}

@@ -1,0 +1,4 @@
+//! The outside world behind small traits: each with a real implementation (and,
+//! later, local ones for development).
+
+pub mod mail;

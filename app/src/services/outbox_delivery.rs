@@ -1,0 +1,87 @@
+//! Delivering the outbox: claim due messages with a lease (so two portal processes
+//! never send one twice), send, and on failure retry with growing delays until a
+//! dead-letter state. A mail outage delays messages; it never loses them.
+
+use crate::providers::mail::{Email, MailError, Mailer};
+use crate::state::AppState;
+use crate::store::outbox;
+
+/// How long a claimed message is hidden from other workers while it is being sent.
+const LEASE_SECS: i64 = 120;
+const FIRST_RETRY_SECS: i64 = 30;
+const MAX_RETRY_SECS: i64 = 3600;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub dead: usize,
+}
+
+/// Sends up to `batch` due e-mails once; the worker calls this on a timer.
+pub async fn deliver_due(
+    state: &AppState,
+    mailer: &dyn Mailer,
+    max_attempts: i64,
+    batch: i64,
+) -> anyhow::Result<DeliveryReport> {
+    let now = state.clock.now();
+    let claimed = outbox::claim_due_emails(&state.db, now, now + LEASE_SECS, batch).await?;
+    let mut report = DeliveryReport::default();
+    for message in claimed {
+        let email = Email {
+            to: &message.recipient,
+            subject: &message.subject,
+            body: &message.body,
+        };
+        match mailer.send(email).await {
+            Ok(()) => {
+                outbox::mark_sent(&state.db, message.id, state.clock.now()).await?;
+                report.sent += 1;
+            }
+            Err(err) => {
+                let attempts = message.attempts + 1;
+                let dead = matches!(err, MailError::Permanent(_)) || attempts >= max_attempts;
+                let retry_at = state.clock.now() + retry_delay(attempts);
+                outbox::mark_failed(
+                    &state.db,
+                    message.id,
+                    attempts,
+                    retry_at,
+                    &err.to_string(),
+                    dead,
+                )
+                .await?;
+                if dead {
+                    tracing::error!(message_id = message.id, attempts, error = %err, "e-mail undeliverable; left in the outbox as failed");
+                    report.dead += 1;
+                } else {
+                    tracing::warn!(message_id = message.id, attempts, error = %err, "e-mail not sent; will retry");
+                    report.retrying += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// 30 s after the first failure, doubling, at most an hour.
+pub fn retry_delay(attempts: i64) -> i64 {
+    let doublings = u32::try_from((attempts - 1).clamp(0, 20)).unwrap_or(20);
+    FIRST_RETRY_SECS
+        .saturating_mul(1_i64 << doublings)
+        .min(MAX_RETRY_SECS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+
+    #[test]
+    fn retries_back_off_from_thirty_seconds_to_an_hour() {
+        assert_eq!(retry_delay(1), 30);
+        assert_eq!(retry_delay(2), 60);
+        assert_eq!(retry_delay(4), 240);
+        assert_eq!(retry_delay(20), 3600);
+    }
+}
