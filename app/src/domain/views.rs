@@ -77,8 +77,6 @@ pub struct SecuritySummary {
     pub mfa_state: MfaState,
     /// Whether changes can be made now without confirming again.
     pub recently_verified: bool,
-    /// What "confirm it's you" asks for: a code when methods exist, else the password.
-    pub confirm_with_code: bool,
 }
 
 /// What the authenticator app needs: shown once per enrolment, never stored in clear.

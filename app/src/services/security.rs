@@ -34,7 +34,6 @@ pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecurityS
         })
         .collect();
     Ok(SecuritySummary {
-        confirm_with_code: !methods.is_empty(),
         methods,
         devices,
         mfa_state: user.mfa_state,
