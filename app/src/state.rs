@@ -30,9 +30,13 @@ pub struct SecurityPolicy {
     pub remember_mfa_days: i64,
     /// Whether cookies the portal sets itself (remembered devices) need TLS.
     pub secure_cookies: bool,
+    pub app_passwords_allowed: bool,
+    /// Live app passwords one user may have.
+    pub app_passwords_max: i64,
 }
 
 pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;
+pub type ApiRateLimiter = DefaultKeyedRateLimiter<String>;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -42,6 +46,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub keys: Arc<Keys>,
     pub sign_in_limiter: Arc<IpRateLimiter>,
+    /// Non-browser API calls, keyed `ip:<address>` and `user:<id>`.
+    pub api_limiter: Arc<ApiRateLimiter>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -63,6 +63,12 @@ pub struct Config {
     pub outbox_poll_seconds: u32,
     /// Tries before an e-mail is left as failed (dead letter).
     pub outbox_max_attempts: u32,
+    /// Whether people may create app passwords.
+    pub app_passwords_allowed: bool,
+    /// Live app passwords one person may have.
+    pub app_passwords_max: u32,
+    /// Calls of the app-password endpoint per minute, per address and per account.
+    pub api_per_minute: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +107,9 @@ impl Default for Config {
             mail_from: "MFA Portal <mfa-portal@localhost>".to_owned(),
             outbox_poll_seconds: 5,
             outbox_max_attempts: 8,
+            app_passwords_allowed: true,
+            app_passwords_max: 20,
+            api_per_minute: 60,
         }
     }
 }
@@ -209,6 +218,12 @@ impl Config {
                 "smtp_username",
                 "set both smtp_username and smtp_password, or neither",
             );
+        }
+        if !(1..=100).contains(&self.app_passwords_max) {
+            return invalid("app_passwords_max", "must be between 1 and 100");
+        }
+        if self.api_per_minute == 0 {
+            return invalid("api_per_minute", "must be at least 1");
         }
         if self.remember_mfa_days > 365 {
             return invalid("remember_mfa_days", "must be between 0 and 365");

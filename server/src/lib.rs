@@ -4,6 +4,7 @@
 // Leptos view types nest deeply; the default limit is too small for the pages.
 #![recursion_limit = "256"]
 
+pub mod api_v1;
 pub mod cli;
 pub mod config;
 pub mod database;

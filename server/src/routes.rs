@@ -36,6 +36,10 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(
+            crate::api_v1::VERIFY_PATH,
+            axum::routing::post(crate::api_v1::verify_app_password),
+        )
         .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -9,7 +9,7 @@ use anyhow::Context;
 use app::services::passwords::PasswordHasher;
 use app::services::secret_box::Keys;
 use app::services::{Clock, SystemClock};
-use app::state::{AppState, IpRateLimiter, SecurityPolicy};
+use app::state::{ApiRateLimiter, AppState, IpRateLimiter, SecurityPolicy};
 use governor::Quota;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -119,6 +119,8 @@ pub async fn app_state(
     let per_minute = NonZeroU32::new(config.sign_in_per_ip_per_minute)
         .context("sign_in_per_ip_per_minute is 0")?;
     let limiter: IpRateLimiter = IpRateLimiter::keyed(Quota::per_minute(per_minute));
+    let api_per_minute = NonZeroU32::new(config.api_per_minute).context("api_per_minute is 0")?;
+    let api_limiter = ApiRateLimiter::keyed(Quota::per_minute(api_per_minute));
     let master_key = crate::keys::load_or_create(&config.secret_key_file)?;
     Ok(AppState {
         db,
@@ -127,6 +129,7 @@ pub async fn app_state(
         hasher,
         keys: Arc::new(Keys::from_master(&master_key)),
         sign_in_limiter: Arc::new(limiter),
+        api_limiter: Arc::new(api_limiter),
         leptos_options: leptos_options(config),
     })
 }
@@ -143,6 +146,8 @@ fn security_policy(config: &Config) -> SecurityPolicy {
         totp_issuer: config.totp_issuer.clone(),
         remember_mfa_days: i64::from(config.remember_mfa_days),
         secure_cookies: config.is_https(),
+        app_passwords_allowed: config.app_passwords_allowed,
+        app_passwords_max: i64::from(config.app_passwords_max),
     }
 }
 
@@ -169,6 +174,7 @@ fn spawn_background(state: &AppState, sessions: &SessionBackend) -> Vec<JoinHand
         loop {
             tick.tick().await;
             limiter.retain_recent();
+            sweep_state.api_limiter.retain_recent();
             let now = sweep_state.clock.now();
             if let Err(err) =
                 app::store::methods::delete_expired_pending(&sweep_state.db, now).await

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod app_passwords;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod mfa;

@@ -2,6 +2,7 @@
 
 mod add_authenticator;
 mod alert;
+mod app_passwords;
 mod auth_frame;
 mod code_field;
 mod confirm_identity;
@@ -12,6 +13,7 @@ mod status;
 
 pub use add_authenticator::AddAuthenticator;
 pub use alert::{ErrorAlert, FormAlert};
+pub use app_passwords::AppPasswordsSection;
 pub use auth_frame::AuthFrame;
 pub use code_field::CodeField;
 pub use confirm_identity::ConfirmIdentityForm;

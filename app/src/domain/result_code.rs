@@ -164,10 +164,14 @@ pub enum ResultCode {
     /// `1003` Second Step Skipped: Remembered Device: the password matched on a browser
     /// the user chose to remember, within the policy's days.
     SecondStepRemembered = 1003,
+    /// `1004` App Password Accepted: a non-browser app signed in with an app password.
+    AppPasswordAccepted = 1004,
+    /// `1005` App Password Incorrect: no live app password of the user matched.
+    AppPasswordIncorrect = 1005,
 }
 
 impl ResultCode {
-    pub const ALL: [ResultCode; 76] = [
+    pub const ALL: [ResultCode; 78] = [
         Self::PINEntered,
         Self::NoPINEntered,
         Self::PoundNotPressedAfterEntry,
@@ -244,6 +248,8 @@ impl ResultCode {
         Self::PasswordVerified,
         Self::TooManyAttemptsFromAddress,
         Self::SecondStepRemembered,
+        Self::AppPasswordAccepted,
+        Self::AppPasswordIncorrect,
     ];
 
     pub fn code(self) -> i64 {
@@ -328,6 +334,8 @@ impl ResultCode {
             Self::PasswordVerified => "Password Verified",
             Self::TooManyAttemptsFromAddress => "Too Many Attempts From Address",
             Self::SecondStepRemembered => "Second Step Skipped: Remembered Device",
+            Self::AppPasswordAccepted => "App Password Accepted",
+            Self::AppPasswordIncorrect => "App Password Incorrect",
         }
     }
 
@@ -335,7 +343,10 @@ impl ResultCode {
     pub fn completes_sign_in(self) -> bool {
         matches!(
             self,
-            Self::PasswordVerified | Self::SecondStepRemembered | Self::OATHCodeVerified
+            Self::PasswordVerified
+                | Self::SecondStepRemembered
+                | Self::OATHCodeVerified
+                | Self::AppPasswordAccepted
         )
     }
 

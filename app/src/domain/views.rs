@@ -98,3 +98,20 @@ pub struct SecondStepView {
     /// 0 when remembering devices is off.
     pub remember_days: i64,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppPasswordView {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
+    /// "2026-11-22 21:04 UTC from 192.0.2.7", or `None` if never used.
+    pub last_used: Option<String>,
+}
+
+/// A new app password: the only time its text leaves the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAppPasswordView {
+    pub id: i64,
+    pub name: String,
+    pub password: String,
+}

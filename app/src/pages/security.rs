@@ -5,7 +5,8 @@ use crate::api::security::{
     ChangePassword, ForgetDevice, RemoveMethod, RenameMethod, security_info,
 };
 use crate::components::{
-    AddAuthenticator, ConfirmIdentityForm, ErrorAlert, FormAlert, PortalLayout, TextField,
+    AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ErrorAlert, FormAlert,
+    PortalLayout, TextField,
 };
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MfaState, Role};
@@ -47,6 +48,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
     let adding = RwSignal::new(false);
     let enforced = info.mfa_state == MfaState::Enforced;
     let methods = info.methods.clone();
+    let methods_for_apps = info.methods.clone();
     let verified = info.recently_verified;
     view! {
         <section class="card" aria-labelledby="methods-title">
@@ -75,6 +77,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
                 (true, true) => view! { <AddAuthenticator on_done=refresh /> }.into_any(),
             }}
         </section>
+        <AppPasswordsSection methods=methods_for_apps verified refresh />
         <DevicesSection devices=info.devices refresh />
         <PasswordSection refresh />
     }

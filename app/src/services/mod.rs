@@ -1,6 +1,7 @@
 //! The business rules. Given a store, a clock and settings; no HTTP.
 
 pub mod accounts;
+pub mod app_passwords;
 pub mod audit;
 pub mod authenticator;
 pub mod caller;

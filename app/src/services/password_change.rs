@@ -7,7 +7,7 @@ use super::notify::{self, Notice};
 use super::password_policy::{NewPassword, PasswordRuleError};
 use super::sign_in::confirm_password;
 use crate::state::AppState;
-use crate::store::{remembered_devices, users};
+use crate::store::{app_passwords, remembered_devices, users};
 use secrecy::SecretString;
 use std::net::IpAddr;
 
@@ -36,11 +36,14 @@ pub async fn change(
     let now = state.clock.now();
     users::set_password(&state.db, caller.user_id, &hash, now).await?;
     let forgotten = remembered_devices::revoke_all(&state.db, caller.user_id, now).await?;
+    let revoked = app_passwords::revoke_all(&state.db, caller.user_id, now).await?;
     let actor = Actor::User {
         id: caller.user_id,
         username: caller.username.clone(),
     };
-    let detail = format!("password changed; {forgotten} remembered browsers forgotten");
+    let detail = format!(
+        "password changed; {forgotten} remembered browsers forgotten, {revoked} app passwords revoked"
+    );
     let ip = ip.to_string();
     let record = AuditRecord {
         actor: &actor,

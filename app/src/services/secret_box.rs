@@ -18,6 +18,7 @@ const NONCE_LEN: usize = 24;
 pub struct Keys {
     cipher: XChaCha20Poly1305,
     device_mac_key: Zeroizing<[u8; 32]>,
+    app_password_mac_key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -34,6 +35,7 @@ impl Keys {
                 master,
                 b"mfa-portal remembered-device token v1",
             )),
+            app_password_mac_key: Zeroizing::new(derive(master, b"mfa-portal app password v1")),
         }
     }
 
@@ -86,6 +88,17 @@ impl Keys {
     /// database leak yields no usable cookie.
     pub fn device_token_mac(&self, token: &str) -> String {
         BASE64URL_NOPAD.encode(&derive(&self.device_mac_key[..], token.as_bytes()))
+    }
+}
+
+impl Keys {
+    /// Keyed hash of an app password (already normalised): 140 random bits need no
+    /// slow hash, and the key makes a leaked table useless for offline checks.
+    pub fn app_password_mac(&self, normalised: &str) -> String {
+        BASE64URL_NOPAD.encode(&derive(
+            &self.app_password_mac_key[..],
+            normalised.as_bytes(),
+        ))
     }
 }
 

@@ -237,6 +237,8 @@ pub(crate) struct EventDraft {
     username_typed: String,
     ip: String,
     user_agent: String,
+    auth_type: &'static str,
+    app_name: String,
 }
 
 impl EventDraft {
@@ -255,7 +257,16 @@ impl EventDraft {
             username_typed: escape_control(username, 256),
             ip: ip.to_string(),
             user_agent: escape_control(user_agent, 512),
+            auth_type: AUTH_TYPE_BROWSER,
+            app_name: "Portal".to_owned(),
         }
+    }
+
+    /// An attempt through the app-password endpoint (`app` once the password is known).
+    pub(crate) fn via_app_password(mut self, app: Option<&str>) -> Self {
+        self.auth_type = "app password";
+        self.app_name = escape_control(app.unwrap_or("Unknown app"), 64);
+        self
     }
 
     pub(crate) async fn record(
@@ -273,7 +284,8 @@ impl EventDraft {
                 username_typed: &self.username_typed,
                 ip: &self.ip,
                 user_agent: &self.user_agent,
-                auth_type: AUTH_TYPE_BROWSER,
+                auth_type: self.auth_type,
+                app_name: &self.app_name,
                 succeeded,
                 result_code: code,
             },

@@ -13,6 +13,8 @@ pub struct NewSignInEvent<'a> {
     pub ip: &'a str,
     pub user_agent: &'a str,
     pub auth_type: &'a str,
+    /// "Portal", or the app password's name.
+    pub app_name: &'a str,
     pub succeeded: bool,
     pub result_code: ResultCode,
 }
@@ -20,7 +22,8 @@ pub struct NewSignInEvent<'a> {
 pub async fn insert(db: &Db, event: NewSignInEvent<'_>) -> anyhow::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO sign_in_events (occurred_at, user_id, username_typed, ip, user_agent, \
-         auth_type, succeeded, result_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         auth_type, succeeded, result_code, app_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING id",
     )
     .bind(event.occurred_at)
     .bind(event.user_id.map(|id| id.0))
@@ -30,6 +33,7 @@ pub async fn insert(db: &Db, event: NewSignInEvent<'_>) -> anyhow::Result<i64> {
     .bind(event.auth_type)
     .bind(i64::from(event.succeeded))
     .bind(event.result_code.code())
+    .bind(event.app_name)
     .fetch_one(db.pool())
     .await
     .context("recording a sign-in event")
@@ -62,6 +66,7 @@ pub struct SignInEventRow {
     pub ip: String,
     pub user_agent: String,
     pub auth_type: String,
+    pub app_name: String,
     pub succeeded: bool,
     pub result_code: i64,
 }
@@ -69,7 +74,7 @@ pub struct SignInEventRow {
 /// The newest events first, at most `limit`.
 pub async fn latest(db: &Db, limit: i64) -> anyhow::Result<Vec<SignInEventRow>> {
     let rows = sqlx::query(
-        "SELECT user_id, username_typed, ip, user_agent, auth_type, succeeded, result_code \
+        "SELECT user_id, username_typed, ip, user_agent, auth_type, app_name, succeeded, result_code \
          FROM sign_in_events ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
@@ -84,6 +89,7 @@ pub async fn latest(db: &Db, limit: i64) -> anyhow::Result<Vec<SignInEventRow>> 
                 ip: row.try_get("ip")?,
                 user_agent: row.try_get("user_agent")?,
                 auth_type: row.try_get("auth_type")?,
+                app_name: row.try_get("app_name")?,
                 succeeded: row.try_get::<i64, _>("succeeded")? == 1,
                 result_code: row.try_get("result_code")?,
             })

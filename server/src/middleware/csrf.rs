@@ -16,12 +16,16 @@ pub struct CsrfPolicy {
     pub scheme: String,
 }
 
+/// The non-browser API: authenticated per request (HTTP Basic), never by cookie, so a
+/// forged cross-site request carries nothing to abuse.
+const COOKIELESS_API_PREFIX: &str = "/api/v1/";
+
 pub async fn refuse_cross_site(
     State(policy): State<Arc<CsrfPolicy>>,
     req: Request,
     next: Next,
 ) -> Response {
-    if is_safe_method(req.method()) || is_same_origin(&policy, &req) {
+    if is_safe_method(req.method()) || is_cookieless_api(&req) || is_same_origin(&policy, &req) {
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = req.uri().path(), "cross-site request refused");
@@ -41,6 +45,10 @@ pub async fn refuse_cross_site(
         Body::from(body),
     )
         .into_response()
+}
+
+fn is_cookieless_api(req: &Request) -> bool {
+    req.uri().path().starts_with(COOKIELESS_API_PREFIX)
 }
 
 fn is_safe_method(method: &Method) -> bool {
@@ -81,6 +89,23 @@ mod tests {
             builder = builder.header(*name, *value);
         }
         builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn only_the_cookieless_api_is_exempt() {
+        let api = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/app-password/verify")
+            .body(Body::empty())
+            .unwrap();
+        assert!(is_cookieless_api(&api));
+        assert!(!is_cookieless_api(&post(&[])));
+        let lookalike = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1x/sign_in")
+            .body(Body::empty())
+            .unwrap();
+        assert!(!is_cookieless_api(&lookalike));
     }
 
     #[test]

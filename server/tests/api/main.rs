@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod access;
+mod app_passwords;
 mod cli;
 mod headers;
 mod helpers;

@@ -1,0 +1,101 @@
+//! App passwords on Security info: create (shown once, with a copy button), list,
+//! revoke.
+
+use super::{ConfirmIdentityForm, FormAlert, TextField};
+use crate::api::app_passwords::{CreateAppPassword, RevokeAppPassword, app_passwords};
+use crate::domain::views::{AppPasswordView, MethodView};
+use leptos::prelude::*;
+
+#[component]
+pub fn AppPasswordsSection(
+    methods: Vec<MethodView>,
+    verified: bool,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let create = ServerAction::<CreateAppPassword>::new();
+    let revoke = ServerAction::<RevokeAppPassword>::new();
+    let list = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| app_passwords(),
+    );
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let name_error = Signal::derive(move || error.get().and_then(|e| e.for_field("name")));
+    let created = move || create.value().get().and_then(Result::ok);
+    view! {
+        <section class="card" aria-labelledby="app-passwords-title">
+            <h2 id="app-passwords-title">"App passwords"</h2>
+            <p class="muted">"For apps that cannot ask for a second step, such as older mail clients. Each one works only for the app you give it to, never for this portal."</p>
+            {move || created().map(|new| view! { <ShowOnce name=new.name password=new.password /> })}
+            {if verified {
+                view! {
+                    <ActionForm action=create attr:class="form inline-form" attr:novalidate=true>
+                        <FormAlert error />
+                        <TextField name="name" label="Name of the app" hint="For example \"Outlook on laptop\"." error=name_error />
+                        <button type="submit" class="btn">"Create app password"</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"To create an app password, first confirm it's you."</p>
+                    <ConfirmIdentityForm methods on_done=refresh />
+                }.into_any()
+            }}
+            <Transition>
+                {move || Suspend::new(async move {
+                    let rows = list.await.unwrap_or_default();
+                    view! { <AppPasswordList rows revoke /> }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+/// The new password, once: the server never shows it again.
+#[component]
+fn ShowOnce(name: String, password: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let text = password.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().navigator().clipboard().write_text(&text);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+    };
+    view! {
+        <div class="once" role="status">
+            <p><strong>{format!("App password for \u{201c}{name}\u{201d}")}</strong></p>
+            <p><code class="secret" data-testid="app-password">{password}</code></p>
+            <p class="note">"Copy it into the app now. It will not be shown again."</p>
+            <button type="button" class="btn" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+        </div>
+    }
+}
+
+#[component]
+fn AppPasswordList(
+    rows: Vec<AppPasswordView>,
+    revoke: ServerAction<RevokeAppPassword>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">"No app passwords."</p> }.into_any();
+    }
+    view! {
+        <ul class="methods">
+            {rows.into_iter().map(|row| view! {
+                <li class="method">
+                    <div class="method-head"><strong>{row.name.clone()}</strong></div>
+                    <p class="muted small">"Created "{row.created.clone()}" · last used "{row.last_used.clone().unwrap_or_else(|| "never".to_owned())}</p>
+                    <ActionForm action=revoke attr:class="inline-form">
+                        <input type="hidden" name="id" value=row.id />
+                        <button type="submit" class="btn btn-danger">{format!("Revoke {}", row.name)}</button>
+                    </ActionForm>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
