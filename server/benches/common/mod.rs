@@ -29,6 +29,7 @@ pub async fn start(
         database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
         secret_key_file: dir.path().join("secret.key"),
         sign_in_per_ip_per_minute: 1_000_000,
+        api_per_minute: 1_000_000,
         ..Config::default()
     };
     let clock = clock.unwrap_or_else(|| Arc::new(SystemClock));
