@@ -9,6 +9,11 @@ pub fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// Keyboard hint for phones, e.g. "numeric".
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<&'static str>,
+    #[prop(optional)] input_class: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let input_id = format!("field-{name}");
@@ -23,6 +28,9 @@ pub fn TextField(
                 id=input_id
                 name=name
                 type=kind
+                class=input_class
+                inputmode=inputmode
+                maxlength=maxlength
                 autocomplete=autocomplete
                 required=true
                 aria-invalid=move || error.get().is_some().then_some("true")
@@ -37,7 +45,7 @@ pub fn TextField(
 
 /// The `aria-describedby` value: the hint's id (if any) and the error's id while an
 /// error shows, so screen readers read both with the field.
-pub(crate) fn described_by(
+fn described_by(
     hint_id: Option<String>,
     error_id: String,
     error: Signal<Option<String>>,

@@ -84,6 +84,20 @@ impl Caller {
     }
 }
 
+/// A new session id (no fixation) and the other sign-in state dropped, so a session
+/// is never both half and fully signed in.
+async fn rotate_without(session: &Session, stale_key: &str) -> anyhow::Result<()> {
+    session
+        .cycle_id()
+        .await
+        .context("rotating the session id")?;
+    session
+        .remove_value(stale_key)
+        .await
+        .context("clearing the previous sign-in state")?;
+    Ok(())
+}
+
 /// Starts an authenticated session under a new id (no fixation).
 pub async fn start_session(
     session: &Session,
@@ -91,14 +105,7 @@ pub async fn start_session(
     now: i64,
     verified: bool,
 ) -> anyhow::Result<()> {
-    session
-        .cycle_id()
-        .await
-        .context("rotating the session id")?;
-    session
-        .remove_value(PENDING_KEY)
-        .await
-        .context("clearing the pending sign-in")?;
+    rotate_without(session, PENDING_KEY).await?;
     let record = AuthRecord {
         user_id: signed_in.user_id.0,
         signed_in_at: now,
@@ -119,14 +126,7 @@ pub async fn start_pending(
     stage: PendingStage,
     now: i64,
 ) -> anyhow::Result<()> {
-    session
-        .cycle_id()
-        .await
-        .context("rotating the session id")?;
-    session
-        .remove_value(AUTH_KEY)
-        .await
-        .context("clearing an older sign-in")?;
+    rotate_without(session, AUTH_KEY).await?;
     let pending = PendingSignIn {
         user_id: signed_in.user_id.0,
         stage,

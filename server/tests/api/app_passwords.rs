@@ -1,5 +1,5 @@
 use crate::helpers::{PASSWORD, TestApp, new_client, spawn, spawn_with};
-use crate::totp_helpers::error_of;
+use crate::totp_helpers::{error_of, invalid_message};
 use app::domain::{ResultCode, Role};
 use app::store::{outbox, sign_in_events};
 use reqwest::StatusCode;
@@ -145,13 +145,7 @@ async fn the_cap_the_policy_and_recent_verification_are_enforced() {
     let third = t
         .post_form(&t.client, "/api/create_app_password", &[("name", "Three")])
         .await;
-    let body: serde_json::Value = third.json().await.unwrap();
-    assert!(
-        body["Invalid"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("already have 2")
-    );
+    assert!(invalid_message(third).await.contains("already have 2"));
     t.clock.advance_secs(11 * 60);
     let stale = t
         .post_form(&t.client, "/api/create_app_password", &[("name", "Late")])
@@ -163,13 +157,7 @@ async fn the_cap_the_policy_and_recent_verification_are_enforced() {
     let res = off
         .post_form(&off.client, "/api/create_app_password", &[("name", "Mail")])
         .await;
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert!(
-        body["Invalid"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("does not allow")
-    );
+    assert!(invalid_message(res).await.contains("does not allow"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -106,3 +106,12 @@ pub async fn error_of(res: reqwest::Response) -> String {
         other => other.to_string(),
     }
 }
+
+/// The message of an `Invalid` (field) error.
+pub async fn invalid_message(res: reqwest::Response) -> String {
+    let body: serde_json::Value = res.json().await.unwrap();
+    body["Invalid"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
