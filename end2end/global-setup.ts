@@ -62,14 +62,17 @@ export default async function globalSetup() {
   const env = serverEnv(port, baseUrl, dataDir, siteRoot);
   const extra = await addUser(binary, env, "e2e-totp", "extra", []);
   const enforced = await addUser(binary, env, "e2e-enforced", "enforced", ["--mfa-state", "enforced"]);
-  writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, extra, enforced]));
+  const reporter = await addUser(binary, env, "e2e-reporter", "reporter", []);
+  const added = [extra, enforced, reporter];
+  writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, ...added]));
   process.env.E2E_BASE_URL = baseUrl;
 
   return async () => {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
     const serverLog = readFileSync(join(runDir, "server.log"), "utf8");
-    for (const account of [...accounts, extra, enforced]) {
+    // The reporter's new password (set by the test) is recorded with the secrets.
+    for (const account of [...accounts, ...added]) {
       if (serverLog.includes(account.password)) {
         throw new Error(`the password of ${account.username} appears in the server log`);
       }
@@ -80,7 +83,7 @@ export default async function globalSetup() {
     if (secrets.length === 0) throw new Error("no secrets were recorded: the log check would be empty");
     const leaked = secrets.filter((secret) => serverLog.includes(secret));
     if (leaked.length > 0) throw new Error(`${leaked.length} secrets used by the tests appear in the server log`);
-    console.log(`log check: ${secrets.length} recorded secrets and ${accounts.length + 2} passwords absent from the server log`);
+    console.log(`log check: ${secrets.length} recorded secrets and ${accounts.length + added.length} passwords absent from the server log`);
   };
 }
 

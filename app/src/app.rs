@@ -1,8 +1,8 @@
 //! The document shell and the route table.
 
 use crate::pages::{
-    AccountPage, AdminPage, HelpdeskPage, HomePage, NotFoundPage, RegisterPage, SecondStepPage,
-    SecurityPage, SignInPage,
+    AccountPage, AdminPage, HelpdeskPage, HomePage, NotFoundPage, RegisterPage, ReportSignInPage,
+    SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -44,6 +44,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in/register") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/security") view=SecurityPage ssr=SsrMode::Async />
+                <Route path=path!("/security/sign-ins") view=SignInHistoryPage ssr=SsrMode::Async />
+                <Route path=path!("/security/sign-ins/report") view=ReportSignInPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
             </Routes>

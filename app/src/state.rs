@@ -33,6 +33,10 @@ pub struct SecurityPolicy {
     pub app_passwords_allowed: bool,
     /// Live app passwords one user may have.
     pub app_passwords_max: i64,
+    /// Who receives fraud-report alerts; empty means every active admin.
+    pub fraud_alert_addresses: Vec<String>,
+    /// The portal's public address, for links in e-mails.
+    pub portal_url: String,
 }
 
 pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;

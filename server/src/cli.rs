@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `user add`.
+//! The command line: `serve` (default), `migrate`, `user …`, `generate sign-ins`.
 
 use app::domain::{MfaState, Role};
 use clap::{Args, Parser, Subcommand};
@@ -30,6 +30,29 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Fill the database with synthetic data for benchmarks.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Sign-in events: one user's long history among other users' rows.
+    SignIns(GenerateSignInsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateSignInsArgs {
+    /// The user whose history grows (must exist).
+    #[arg(long)]
+    pub username: String,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub user_events: i64,
+    #[arg(long, default_value_t = 9_000_000)]
+    pub other_events: i64,
+    /// Users created to own the other events.
+    #[arg(long, default_value_t = 1_000)]
+    pub other_users: i64,
 }
 
 #[derive(Debug, Default, Args)]

@@ -69,6 +69,8 @@ pub struct Config {
     pub app_passwords_max: u32,
     /// Calls of the app-password endpoint per minute, per address and per account.
     pub api_per_minute: u32,
+    /// Who receives fraud-report alerts; empty means every active admin account.
+    pub fraud_alert_addresses: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +112,7 @@ impl Default for Config {
             app_passwords_allowed: true,
             app_passwords_max: 20,
             api_per_minute: 60,
+            fraud_alert_addresses: Vec::new(),
         }
     }
 }
@@ -224,6 +227,16 @@ impl Config {
         }
         if self.api_per_minute == 0 {
             return invalid("api_per_minute", "must be at least 1");
+        }
+        if self
+            .fraud_alert_addresses
+            .iter()
+            .any(|a| app::domain::EmailAddress::parse(a).is_err())
+        {
+            return invalid(
+                "fraud_alert_addresses",
+                "must be a list of e-mail addresses like [\"security@example.com\"]",
+            );
         }
         if self.remember_mfa_days > 365 {
             return invalid("remember_mfa_days", "must be between 0 and 365");

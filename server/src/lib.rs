@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod demo;
+pub mod history_export;
 pub mod keys;
 pub mod logging;
 pub mod mail_worker;

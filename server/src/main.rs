@@ -5,7 +5,10 @@ use app::services::accounts::{self, NewAccount};
 use app::services::audit::Actor;
 use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
-use server::cli::{Cli, Command, ServeArgs, UserAddArgs, UserCommand, UserSetMfaArgs};
+use server::cli::{
+    Cli, Command, GenerateCommand, GenerateSignInsArgs, ServeArgs, UserAddArgs, UserCommand,
+    UserSetMfaArgs,
+};
 use server::config::{Config, LogFormat};
 use server::{database, demo, logging, startup};
 use std::io::BufRead;
@@ -50,6 +53,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Add(args)) => add_user(config, args).await,
         Command::User(UserCommand::SetMfa(args)) => set_mfa(config, args).await,
+        Command::Generate(GenerateCommand::SignIns(args)) => generate_sign_ins(config, args).await,
     }
 }
 
@@ -119,6 +123,39 @@ async fn set_mfa(config: Config, args: UserSetMfaArgs) -> anyhow::Result<()> {
     .await?;
     anyhow::ensure!(found, "--username: no user {username}");
     println!("MFA state of {username} is now {}", args.state);
+    Ok(())
+}
+
+async fn generate_sign_ins(config: Config, args: GenerateSignInsArgs) -> anyhow::Result<()> {
+    use app::services::Clock;
+    use app::store::history_generator::{self, GenerateSpec};
+    anyhow::ensure!(
+        args.user_events >= 0 && args.other_events >= 0 && args.other_users >= 0,
+        "counts must not be negative"
+    );
+    let database = database::connect(&config.database_url).await?;
+    let username =
+        Username::parse(&args.username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+    let user = app::store::users::find_by_username(&database.db, &username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("--username: no user {username}"))?;
+    let started = std::time::Instant::now();
+    let spec = GenerateSpec {
+        user: user.id,
+        user_events: args.user_events,
+        other_events: args.other_events,
+        other_users: args.other_users,
+        newest_at: SystemClock.now(),
+        spacing_secs: 30,
+    };
+    history_generator::generate(&database.db, spec).await?;
+    println!(
+        "generated {} events for {username} and {} for {} other users in {:.1} s",
+        args.user_events,
+        args.other_events,
+        args.other_users,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -40,6 +40,10 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
             crate::api_v1::VERIFY_PATH,
             axum::routing::post(crate::api_v1::verify_app_password),
         )
+        .route(
+            crate::history_export::EXPORT_PATH,
+            get(crate::history_export::export_history),
+        )
         .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
             let options = options.clone();
             move || shell(options.clone())

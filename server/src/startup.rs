@@ -148,6 +148,8 @@ fn security_policy(config: &Config) -> SecurityPolicy {
         secure_cookies: config.is_https(),
         app_passwords_allowed: config.app_passwords_allowed,
         app_passwords_max: i64::from(config.app_passwords_max),
+        fraud_alert_addresses: config.fraud_alert_addresses.clone(),
+        portal_url: config.public_url.to_string(),
     }
 }
 

@@ -59,3 +59,13 @@ pub async fn revoke_app_password(id: i64) -> Result<(), AppError> {
         Err(ctx.refuse(AppError::MethodNotFound))
     }
 }
+
+/// Revokes every app password of the caller; returns how many.
+#[server(endpoint = "revoke_all_app_passwords")]
+pub async fn revoke_all_app_passwords() -> Result<u64, AppError> {
+    let (ctx, caller) = super::guard::require_user().await?;
+    let ip = ctx.client_ip()?;
+    crate::services::app_passwords::revoke_all(&ctx.state, &caller, ip)
+        .await
+        .map_err(|e| ctx.internal(e))
+}

@@ -67,6 +67,7 @@ pub async fn verify_second_step(
         user_id: user,
         event_id,
         next: SignInNext::Complete { verified: true },
+        session_epoch: pending.session_epoch,
     };
     caller::start_session(ctx.session(), signed_in, now, true)
         .await
@@ -83,8 +84,8 @@ async fn remember_this_browser(
     ctx: &super::guard::RequestContext,
     user: crate::store::UserId,
 ) -> Result<(), AppError> {
-    use crate::services::remembered::{self, device_label};
-    let label = device_label(&ctx.user_agent());
+    use crate::services::{remembered, user_agent};
+    let label = user_agent::describe(&ctx.user_agent());
     let token = remembered::remember(&ctx.state, user, &label)
         .await
         .map_err(|e| ctx.internal(e))?;
@@ -174,6 +175,7 @@ pub async fn activate_authenticator(method_id: i64, code: String) -> Result<(), 
             user_id: enroller.user_id,
             event_id: enroller.event_id,
             next: SignInNext::Complete { verified: true },
+            session_epoch: enroller.session_epoch,
         };
         caller::start_session(ctx.session(), signed_in, now, true)
             .await

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod app_passwords;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod history;
 pub mod mfa;
 pub mod security;
 pub mod session;

@@ -162,6 +162,8 @@ mod server_side {
         /// Half-signed-in with registration required; activation completes sign-in.
         pub registering: bool,
         pub event_id: i64,
+        /// Only read when `registering`: the epoch the completed sign-in starts in.
+        pub session_epoch: i64,
     }
 
     pub async fn enroller(ctx: &RequestContext) -> Result<Enroller, AppError> {
@@ -175,6 +177,7 @@ mod server_side {
                 email: caller.email,
                 registering: false,
                 event_id: caller.sign_in_event_id,
+                session_epoch: 0,
             });
         }
         let pending = caller::pending(&ctx.state, ctx.session())
@@ -193,6 +196,7 @@ mod server_side {
             email: user.email,
             registering: true,
             event_id: pending.event_id,
+            session_epoch: pending.session_epoch,
         })
     }
 

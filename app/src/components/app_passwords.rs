@@ -2,7 +2,9 @@
 //! revoke.
 
 use super::{ConfirmIdentityForm, FormAlert, TextField};
-use crate::api::app_passwords::{CreateAppPassword, RevokeAppPassword, app_passwords};
+use crate::api::app_passwords::{
+    CreateAppPassword, RevokeAllAppPasswords, RevokeAppPassword, app_passwords,
+};
 use crate::domain::views::{AppPasswordView, MethodView};
 use leptos::prelude::*;
 
@@ -14,8 +16,15 @@ pub fn AppPasswordsSection(
 ) -> impl IntoView {
     let create = ServerAction::<CreateAppPassword>::new();
     let revoke = ServerAction::<RevokeAppPassword>::new();
+    let revoke_all = ServerAction::<RevokeAllAppPasswords>::new();
     let list = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || {
+            (
+                create.version().get(),
+                revoke.version().get(),
+                revoke_all.version().get(),
+            )
+        },
         |_| app_passwords(),
     );
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
@@ -43,7 +52,7 @@ pub fn AppPasswordsSection(
             <Transition>
                 {move || Suspend::new(async move {
                     let rows = list.await.unwrap_or_default();
-                    view! { <AppPasswordList rows revoke /> }
+                    view! { <AppPasswordList rows revoke revoke_all /> }
                 })}
             </Transition>
         </section>
@@ -79,10 +88,12 @@ fn ShowOnce(name: String, password: String) -> impl IntoView {
 fn AppPasswordList(
     rows: Vec<AppPasswordView>,
     revoke: ServerAction<RevokeAppPassword>,
+    revoke_all: ServerAction<RevokeAllAppPasswords>,
 ) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No app passwords."</p> }.into_any();
     }
+    let several = rows.len() > 1;
     view! {
         <ul class="methods">
             {rows.into_iter().map(|row| view! {
@@ -96,6 +107,11 @@ fn AppPasswordList(
                 </li>
             }).collect_view()}
         </ul>
+        {several.then(|| view! {
+            <ActionForm action=revoke_all attr:class="inline-form">
+                <button type="submit" class="btn btn-danger">"Revoke all app passwords"</button>
+            </ActionForm>
+        })}
     }
     .into_any()
 }

@@ -14,6 +14,10 @@ pub fn TextField(
     inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<&'static str>,
     #[prop(optional)] input_class: Option<&'static str>,
+    /// The value to show initially (filters echo what was asked for).
+    #[prop(optional, into)]
+    value: Option<String>,
+    #[prop(default = true)] required: bool,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let input_id = format!("field-{name}");
@@ -32,7 +36,8 @@ pub fn TextField(
                 inputmode=inputmode
                 maxlength=maxlength
                 autocomplete=autocomplete
-                required=true
+                value=value
+                required=required
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />

@@ -21,7 +21,8 @@ pub fn Header(user: CallerView) -> impl IntoView {
                 <nav aria-label="Main" class="mainnav">
                     <ul>
                         <li><A href="/account">"My account"</A></li>
-                        <li><A href="/security">"Security info"</A></li>
+                        <li><A href="/security" exact=true>"Security info"</A></li>
+                        <li><A href="/security/sign-ins">"My sign-ins"</A></li>
                         {role.includes(Role::Helpdesk).then(|| view! { <li><A href="/helpdesk">"Helpdesk"</A></li> })}
                         {role.includes(Role::Admin).then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
                     </ul>

@@ -43,6 +43,8 @@ pub enum AppError {
     LastMethodRequired,
     #[error("That method no longer exists. Reload the page.")]
     MethodNotFound,
+    #[error("That sign-in is not in your history. Go back to My sign-ins and pick it again.")]
+    SignInEventNotFound,
     /// Bad input for one field; `field` is the form field's name.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -84,7 +86,7 @@ impl AppError {
             | Self::EnrolmentExpired
             | Self::LastMethodRequired => 400,
             Self::SignInExpired | Self::ReauthenticationRequired => 401,
-            Self::MethodNotFound => 404,
+            Self::MethodNotFound | Self::SignInEventNotFound => 404,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

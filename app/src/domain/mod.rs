@@ -3,6 +3,7 @@
 
 pub mod email;
 pub mod error;
+pub mod history;
 pub mod method_name;
 pub mod otp_code;
 pub mod result_code;

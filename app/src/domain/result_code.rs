@@ -339,6 +339,47 @@ impl ResultCode {
         }
     }
 
+    /// What happened, in the words the sign-in history shows a person. The seed
+    /// table's description stays beside it for helpdesk conversations.
+    pub fn plain_words(self) -> &'static str {
+        match self {
+            Self::PasswordVerified
+            | Self::SecondStepRemembered
+            | Self::OATHCodeVerified
+            | Self::FallbackOATHCodeVerified
+            | Self::TextMessageAuthenticated
+            | Self::MobileAppAuthenticated
+            | Self::PINEntered
+            | Self::AppPasswordAccepted => "Success",
+            Self::PasswordIncorrect => "Wrong password",
+            Self::OATHCodeIncorrect | Self::TextMessageOTPIncorrect => "Wrong code",
+            Self::TextMessageOTPPlusPINIncorrect | Self::MobileAppInvalidPIN => "Wrong code or PIN",
+            Self::AppPasswordIncorrect => "Wrong app password",
+            Self::DuplicateOATHCode => "Code already used",
+            Self::OATHCodeOutOfDate => "Code out of date: check the phone's clock",
+            Self::OATHCodePending | Self::TextMessageSent | Self::StatusPending => {
+                "Password correct, waiting for the second step"
+            }
+            Self::UserIncomplete => "Password correct, sign-in method to be set up",
+            Self::FraudReported | Self::FraudCodeEntered => "Blocked: fraud reported",
+            Self::AccountLocked => "Blocked: too many wrong attempts",
+            Self::TooManyAttemptsFromAddress => "Blocked: too many attempts from this address",
+            Self::UserIsBlocked | Self::UserDisabled => "Blocked: account disabled",
+            Self::MobileAppDenied => "Denied in the app",
+            Self::CallTimedOut
+            | Self::NoPhoneInputTimedOut
+            | Self::MobileAppNoResponse
+            | Self::NoTextMessageReplyReceived => "No answer in time",
+            Self::CallDisconnected | Self::UserHungUpThePhone => "Call ended before the answer",
+            Self::GotVoicemail => "Call went to voicemail",
+            Self::PhoneUnreachable
+            | Self::UnableToPlaceCall
+            | Self::TextMessageCouldNotBeSent
+            | Self::MobileAppNotificationFailed => "Could not reach the phone",
+            _ => "Not completed",
+        }
+    }
+
     /// Whether an event with this code ends with the person signed in.
     pub fn completes_sign_in(self) -> bool {
         matches!(
@@ -389,5 +430,28 @@ mod tests {
             assert_eq!(ResultCode::from_code(code.code()), Some(code));
         }
         assert_eq!(ResultCode::from_code(4242), None);
+    }
+
+    #[test]
+    fn every_code_that_signs_in_reads_as_success_and_no_other_does() {
+        for code in ResultCode::ALL {
+            assert_eq!(
+                code.plain_words() == "Success",
+                code.completes_sign_in()
+                    || matches!(
+                        code,
+                        ResultCode::FallbackOATHCodeVerified
+                            | ResultCode::TextMessageAuthenticated
+                            | ResultCode::MobileAppAuthenticated
+                            | ResultCode::PINEntered
+                    ),
+                "{code:?}"
+            );
+        }
+        assert_eq!(ResultCode::OATHCodeIncorrect.plain_words(), "Wrong code");
+        assert_eq!(
+            ResultCode::FraudReported.plain_words(),
+            "Blocked: fraud reported"
+        );
     }
 }

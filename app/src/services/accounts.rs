@@ -89,7 +89,7 @@ pub async fn create(
         detail: &detail,
         ip: None,
     };
-    audit::record(&state.db, now, record).await?;
+    audit::record(state.db.pool(), now, record).await?;
     Ok(CreatedAccount {
         id,
         generated_password: generated.then_some(raw_password),

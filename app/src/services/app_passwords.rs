@@ -69,7 +69,7 @@ pub async fn create(
         detail: &detail,
         ip: Some(&ip),
     };
-    audit::record(&state.db, now, record).await?;
+    audit::record(state.db.pool(), now, record).await?;
     let body = format!(
         "An app password named \"{}\" was created for your MFA Portal account. If this was not you, revoke it on the Security info page and contact your helpdesk.",
         name.as_str()
@@ -117,21 +117,42 @@ pub async fn revoke(
     let Some(name) = app_passwords::revoke(&state.db, caller.user_id, id, now).await? else {
         return Ok(false);
     };
+    let detail = format!("revoked app password \"{name}\"");
+    audit_revocation(state, caller, &detail, ip, now).await?;
+    Ok(true)
+}
+
+/// Revokes every live app password of the caller; returns how many there were.
+pub async fn revoke_all(state: &AppState, caller: &Caller, ip: IpAddr) -> anyhow::Result<u64> {
+    let now = state.clock.now();
+    let revoked = app_passwords::revoke_all(state.db.pool(), caller.user_id, now).await?;
+    if revoked > 0 {
+        let detail = format!("revoked all {revoked} app passwords");
+        audit_revocation(state, caller, &detail, ip, now).await?;
+    }
+    Ok(revoked)
+}
+
+async fn audit_revocation(
+    state: &AppState,
+    caller: &Caller,
+    detail: &str,
+    ip: IpAddr,
+    now: i64,
+) -> anyhow::Result<()> {
     let actor = Actor::User {
         id: caller.user_id,
         username: caller.username.clone(),
     };
-    let detail = format!("revoked app password \"{name}\"");
     let ip = ip.to_string();
     let record = AuditRecord {
         actor: &actor,
         subject: Some(caller.user_id),
         action: "app_password.revoked",
-        detail: &detail,
+        detail,
         ip: Some(&ip),
     };
-    audit::record(&state.db, now, record).await?;
-    Ok(true)
+    audit::record(state.db.pool(), now, record).await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Recording what happened, by whom, to whom.
 
 use crate::store::audit::{self, NewAuditEntry};
-use crate::store::{Db, UserId};
+use crate::store::{Exec, UserId};
 
 /// Who acted: a signed-in user, or the system itself (CLI, start-up, lockout rules).
 #[derive(Clone, Debug)]
@@ -18,13 +18,17 @@ pub struct AuditRecord<'a> {
     pub ip: Option<&'a str>,
 }
 
-pub async fn record(db: &Db, now: i64, record: AuditRecord<'_>) -> anyhow::Result<()> {
+pub async fn record<'e>(
+    exec: impl Exec<'e>,
+    now: i64,
+    record: AuditRecord<'_>,
+) -> anyhow::Result<()> {
     let (actor_user_id, actor_label) = match record.actor {
         Actor::User { id, username } => (Some(*id), username.as_str()),
         Actor::System(label) => (None, *label),
     };
     audit::insert(
-        db,
+        exec,
         NewAuditEntry {
             occurred_at: now,
             actor_user_id,

@@ -34,6 +34,9 @@ struct AuthRecord {
     /// When the person last proved a second factor (or their password, while they
     /// have no method) in this session.
     verified_at: Option<i64>,
+    /// The user's session epoch at sign-in; an older one than the user's is over.
+    #[serde(default)]
+    session_epoch: i64,
 }
 
 /// What must happen before a password-checked sign-in is complete.
@@ -62,6 +65,9 @@ pub struct PendingSignIn {
     pub started_at: i64,
     /// The password step's sign-in event.
     pub event_id: i64,
+    /// The user's session epoch when the password was checked.
+    #[serde(default)]
+    pub session_epoch: i64,
 }
 
 /// A signed-in user, loaded fresh from the database on each request so a role
@@ -112,6 +118,7 @@ pub async fn start_session(
         last_seen_at: now,
         sign_in_event_id: signed_in.event_id,
         verified_at: verified.then_some(now),
+        session_epoch: signed_in.session_epoch,
     };
     session
         .insert(AUTH_KEY, record)
@@ -132,6 +139,7 @@ pub async fn start_pending(
         stage,
         started_at: now,
         event_id: signed_in.event_id,
+        session_epoch: signed_in.session_epoch,
     };
     session
         .insert(PENDING_KEY, pending)
@@ -178,6 +186,27 @@ pub async fn mark_verified(session: &Session, now: i64) -> anyhow::Result<()> {
         .context("storing the verification")
 }
 
+/// Moves this session into a new epoch after the user's other sessions were ended
+/// (`users::bump_session_epoch`), under a new id.
+pub async fn continue_in_epoch(session: &Session, epoch: i64) -> anyhow::Result<()> {
+    let Some(mut record) = session
+        .get::<AuthRecord>(AUTH_KEY)
+        .await
+        .context("reading the session")?
+    else {
+        return Ok(());
+    };
+    record.session_epoch = epoch;
+    session
+        .cycle_id()
+        .await
+        .context("rotating the session id")?;
+    session
+        .insert(AUTH_KEY, record)
+        .await
+        .context("storing the new epoch")
+}
+
 /// Deletes the session on the server; its cookie is worthless afterwards.
 pub async fn end_session(session: &Session) -> anyhow::Result<()> {
     session.flush().await.context("deleting the session")
@@ -201,7 +230,9 @@ pub async fn current(state: &AppState, session: &Session) -> anyhow::Result<Opti
         return Ok(None);
     }
     let user = users::find_by_id(&state.db, UserId(record.user_id)).await?;
-    let Some(user) = user.filter(|u| u.blocked_at.is_none()) else {
+    let live =
+        |u: &users::UserRow| u.blocked_at.is_none() && u.session_epoch == record.session_epoch;
+    let Some(user) = user.filter(live) else {
         end_session(session).await?;
         return Ok(None);
     };

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authenticator;
 pub mod caller;
 pub mod clock;
+pub mod fraud;
 pub mod notify;
 pub mod otp;
 pub mod outbox_delivery;
@@ -18,7 +19,9 @@ pub mod second_step;
 pub mod secret_box;
 pub mod security;
 pub mod sign_in;
+pub mod sign_in_history;
 pub mod time_format;
+pub mod user_agent;
 
 pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -14,7 +14,7 @@ pub struct Notice<'a> {
 
 pub async fn email(state: &AppState, notice: Notice<'_>) -> anyhow::Result<()> {
     outbox::enqueue(
-        &state.db,
+        state.db.pool(),
         NewMessage {
             channel: "email",
             user: Some(notice.user),

@@ -1,14 +1,18 @@
 //! Changing one's own password: the current one first, the rules for the new one,
-//! then every remembered browser is forgotten, and the change is audited and told.
+//! then every remembered browser and app password goes, in one transaction with the
+//! audit entry and the e-mail. "Secure my account" (`services::fraud`) reuses the
+//! two halves inside its own, larger transaction.
 
 use super::audit::{self, Actor, AuditRecord};
 use super::caller::Caller;
-use super::notify::{self, Notice};
 use super::password_policy::{NewPassword, PasswordRuleError};
 use super::sign_in::confirm_password;
 use crate::state::AppState;
-use crate::store::{app_passwords, remembered_devices, users};
+use crate::store::outbox::{self, NewMessage};
+use crate::store::{UserId, app_passwords, remembered_devices, users};
+use anyhow::Context;
 use secrecy::SecretString;
+use sqlx::AnyConnection;
 use std::net::IpAddr;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,13 +21,26 @@ pub enum ChangeRefusal {
     Rule(PasswordRuleError),
 }
 
-pub async fn change(
+/// The new password's hash, once the current password and the rules are satisfied.
+pub struct CheckedPassword {
+    hash: String,
+}
+
+/// What replacing the password took away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revoked {
+    pub browsers: u64,
+    pub app_passwords: u64,
+}
+
+/// Checks the current password and the rules for the new one, and hashes it.
+pub async fn check(
     state: &AppState,
     caller: &Caller,
     current: SecretString,
     new: SecretString,
     ip: IpAddr,
-) -> anyhow::Result<Result<(), ChangeRefusal>> {
+) -> anyhow::Result<Result<CheckedPassword, ChangeRefusal>> {
     if !confirm_password(state, caller.user_id, current, ip).await? {
         return Ok(Err(ChangeRefusal::CurrentWrong));
     }
@@ -33,16 +50,52 @@ pub async fn change(
         Err(rule) => return Ok(Err(ChangeRefusal::Rule(rule))),
     };
     let hash = state.hasher.hash(new.into_secret()).await?;
+    Ok(Ok(CheckedPassword { hash }))
+}
+
+/// Stores the new hash and revokes what the old password let people keep: every
+/// remembered browser and app password. Runs on the caller's transaction.
+pub async fn replace(
+    conn: &mut AnyConnection,
+    user: UserId,
+    password: CheckedPassword,
+    now: i64,
+) -> anyhow::Result<Revoked> {
+    users::set_password(&mut *conn, user, &password.hash, now).await?;
+    let browsers = remembered_devices::revoke_all(&mut *conn, user, now).await?;
+    let app_passwords = app_passwords::revoke_all(&mut *conn, user, now).await?;
+    Ok(Revoked {
+        browsers,
+        app_passwords,
+    })
+}
+
+pub async fn change(
+    state: &AppState,
+    caller: &Caller,
+    current: SecretString,
+    new: SecretString,
+    ip: IpAddr,
+) -> anyhow::Result<Result<(), ChangeRefusal>> {
+    let password = match check(state, caller, current, new, ip).await? {
+        Ok(password) => password,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     let now = state.clock.now();
-    users::set_password(&state.db, caller.user_id, &hash, now).await?;
-    let forgotten = remembered_devices::revoke_all(&state.db, caller.user_id, now).await?;
-    let revoked = app_passwords::revoke_all(&state.db, caller.user_id, now).await?;
+    let mut tx = state
+        .db
+        .pool()
+        .begin()
+        .await
+        .context("starting a password change")?;
+    let revoked = replace(&mut tx, caller.user_id, password, now).await?;
     let actor = Actor::User {
         id: caller.user_id,
         username: caller.username.clone(),
     };
     let detail = format!(
-        "password changed; {forgotten} remembered browsers forgotten, {revoked} app passwords revoked"
+        "password changed; {} remembered browsers forgotten, {} app passwords revoked",
+        revoked.browsers, revoked.app_passwords
     );
     let ip = ip.to_string();
     let record = AuditRecord {
@@ -52,13 +105,16 @@ pub async fn change(
         detail: &detail,
         ip: Some(&ip),
     };
-    audit::record(&state.db, now, record).await?;
-    let notice = Notice {
-        user: caller.user_id,
-        email: &caller.email,
+    audit::record(&mut *tx, now, record).await?;
+    let message = NewMessage {
+        channel: "email",
+        user: Some(caller.user_id),
+        recipient: &caller.email,
         subject: "Your password was changed",
         body: "The password of your MFA Portal account was changed. If this was not you, contact your helpdesk now.",
+        now,
     };
-    notify::email(state, notice).await?;
+    outbox::enqueue(&mut *tx, message).await?;
+    tx.commit().await.context("committing a password change")?;
     Ok(Ok(()))
 }

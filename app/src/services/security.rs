@@ -132,7 +132,7 @@ pub async fn method_added(
         detail: &detail,
         ip: Some(ip),
     };
-    audit::record(&state.db, state.clock.now(), record).await?;
+    audit::record(state.db.pool(), state.clock.now(), record).await?;
     let body = format!(
         "An authenticator app named \"{name}\" was added to your MFA Portal account. If this was not you, contact your helpdesk now."
     );
@@ -186,7 +186,7 @@ pub async fn set_mfa_state(
         detail: &detail,
         ip: None,
     };
-    audit::record(&state.db, state.clock.now(), record).await?;
+    audit::record(state.db.pool(), state.clock.now(), record).await?;
     Ok(true)
 }
 
@@ -208,7 +208,7 @@ async fn record_change(
         detail,
         ip: Some(ip),
     };
-    audit::record(&state.db, state.clock.now(), record).await
+    audit::record(state.db.pool(), state.clock.now(), record).await
 }
 
 async fn notice(

@@ -29,6 +29,9 @@ pub struct SignedIn {
     pub user_id: UserId,
     pub event_id: i64,
     pub next: SignInNext,
+    /// The user's session epoch when the password was checked; a session started
+    /// from this sign-in ends when the epoch moves on.
+    pub session_epoch: i64,
 }
 
 /// What follows a correct password.
@@ -117,6 +120,7 @@ pub async fn sign_in(
                 user_id: user.id,
                 event_id,
                 next,
+                session_epoch: user.session_epoch,
             }))
         }
     }
@@ -215,7 +219,7 @@ pub(crate) async fn count_failure(
             detail: &detail,
             ip: Some(&ip),
         };
-        audit::record(&state.db, now, record).await?;
+        audit::record(state.db.pool(), now, record).await?;
         tracing::warn!(
             user_id = user.id.0,
             until,

@@ -1,7 +1,7 @@
 //! The `app_passwords` table. Every statement but the lookup by MAC is scoped by
 //! the owning user.
 
-use super::{Db, UserId};
+use super::{Db, Exec, UserId};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -102,13 +102,13 @@ pub async fn revoke(db: &Db, user: UserId, id: i64, now: i64) -> anyhow::Result<
     .context("revoking an app password")
 }
 
-pub async fn revoke_all(db: &Db, user: UserId, now: i64) -> anyhow::Result<u64> {
+pub async fn revoke_all<'e>(exec: impl Exec<'e>, user: UserId, now: i64) -> anyhow::Result<u64> {
     let result = sqlx::query(
         "UPDATE app_passwords SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
     )
     .bind(user.0)
     .bind(now)
-    .execute(db.pool())
+    .execute(exec)
     .await
     .context("revoking all app passwords")?;
     Ok(result.rows_affected())

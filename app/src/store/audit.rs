@@ -1,6 +1,6 @@
 //! The `audit_log` table: who did what to whom, append-only.
 
-use super::{Db, UserId};
+use super::{Db, Exec, UserId};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -15,7 +15,7 @@ pub struct NewAuditEntry<'a> {
     pub ip: Option<&'a str>,
 }
 
-pub async fn insert(db: &Db, entry: NewAuditEntry<'_>) -> anyhow::Result<()> {
+pub async fn insert<'e>(exec: impl Exec<'e>, entry: NewAuditEntry<'_>) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (occurred_at, actor_user_id, actor_label, subject_user_id, \
          action, detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -27,7 +27,7 @@ pub async fn insert(db: &Db, entry: NewAuditEntry<'_>) -> anyhow::Result<()> {
     .bind(entry.action)
     .bind(entry.detail)
     .bind(entry.ip)
-    .execute(db.pool())
+    .execute(exec)
     .await
     .context("writing an audit entry")?;
     Ok(())

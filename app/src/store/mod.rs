@@ -3,14 +3,22 @@
 
 pub mod app_passwords;
 pub mod audit;
+pub mod fraud_reports;
+pub mod history_generator;
 pub mod methods;
 pub mod outbox;
 pub mod remembered_devices;
 pub mod sign_in_events;
+pub mod sign_in_history;
 pub mod totp;
 pub mod users;
 
 use sqlx::AnyPool;
+
+/// What a statement runs on: the pool (`db.pool()`), or a transaction's connection
+/// (`&mut *tx`) when several writes must land together or not at all.
+pub trait Exec<'e>: sqlx::Executor<'e, Database = sqlx::Any> {}
+impl<'e, T: sqlx::Executor<'e, Database = sqlx::Any>> Exec<'e> for T {}
 
 /// The portal's database handle, whichever engine is behind it.
 #[derive(Clone, Debug)]

@@ -1,6 +1,6 @@
 //! The `outbox` table: messages waiting for the delivery worker.
 
-use super::{Db, UserId};
+use super::{Db, Exec, UserId};
 use anyhow::Context;
 
 pub struct NewMessage<'a> {
@@ -12,7 +12,7 @@ pub struct NewMessage<'a> {
     pub now: i64,
 }
 
-pub async fn enqueue(db: &Db, message: NewMessage<'_>) -> anyhow::Result<i64> {
+pub async fn enqueue<'e>(exec: impl Exec<'e>, message: NewMessage<'_>) -> anyhow::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO outbox (channel, user_id, recipient, subject, body, created_at, next_attempt_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -23,7 +23,7 @@ pub async fn enqueue(db: &Db, message: NewMessage<'_>) -> anyhow::Result<i64> {
     .bind(message.subject)
     .bind(message.body)
     .bind(message.now)
-    .fetch_one(db.pool())
+    .fetch_one(exec)
     .await
     .context("queueing a message")
 }

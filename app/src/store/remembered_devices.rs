@@ -1,6 +1,6 @@
 //! The `remembered_devices` table: browsers allowed to skip the second step.
 
-use super::{Db, UserId};
+use super::{Db, Exec, UserId};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -93,13 +93,13 @@ pub async fn revoke(db: &Db, user: UserId, id: i64, now: i64) -> anyhow::Result<
 }
 
 /// Forgets every device of the user (e.g. when the password changes).
-pub async fn revoke_all(db: &Db, user: UserId, now: i64) -> anyhow::Result<u64> {
+pub async fn revoke_all<'e>(exec: impl Exec<'e>, user: UserId, now: i64) -> anyhow::Result<u64> {
     let result = sqlx::query(
         "UPDATE remembered_devices SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
     )
     .bind(user.0)
     .bind(now)
-    .execute(db.pool())
+    .execute(exec)
     .await
     .context("forgetting all devices")?;
     Ok(result.rows_affected())

@@ -1,6 +1,6 @@
 //! The `users` table: accounts, their password hash and lockout counters.
 
-use super::{Db, UserId};
+use super::{Db, Exec, UserId};
 use crate::domain::{EmailAddress, MfaState, Role, Username};
 use anyhow::Context;
 use sqlx::Row;
@@ -20,6 +20,8 @@ pub struct UserRow {
     pub lockout_count: i64,
     pub locked_until: Option<i64>,
     pub blocked_at: Option<i64>,
+    /// Sessions started in an older epoch are over (see `bump_session_epoch`).
+    pub session_epoch: i64,
 }
 
 impl fmt::Debug for UserRow {
@@ -44,7 +46,7 @@ pub struct NewUser<'a> {
 }
 
 const COLUMNS: &str = "id, username, display_name, email, password_hash, role, mfa_state, \
-    failed_sign_ins, lockout_count, locked_until, blocked_at";
+    failed_sign_ins, lockout_count, locked_until, blocked_at, session_epoch";
 
 fn from_row(row: &AnyRow) -> anyhow::Result<UserRow> {
     let role: String = row.try_get("role")?;
@@ -61,6 +63,7 @@ fn from_row(row: &AnyRow) -> anyhow::Result<UserRow> {
         lockout_count: row.try_get("lockout_count")?,
         locked_until: row.try_get("locked_until")?,
         blocked_at: row.try_get("blocked_at")?,
+        session_epoch: row.try_get("session_epoch")?,
     })
 }
 
@@ -213,13 +216,49 @@ pub async fn set_mfa_state(db: &Db, id: UserId, state: MfaState) -> anyhow::Resu
 }
 
 /// Stores a new password's hash and when it changed.
-pub async fn set_password(db: &Db, id: UserId, hash: &str, now: i64) -> anyhow::Result<()> {
+pub async fn set_password<'e>(
+    exec: impl Exec<'e>,
+    id: UserId,
+    hash: &str,
+    now: i64,
+) -> anyhow::Result<()> {
     sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1")
         .bind(id.0)
         .bind(hash)
         .bind(now)
-        .execute(db.pool())
+        .execute(exec)
         .await
         .context("storing a new password")?;
     Ok(())
+}
+
+/// Ends every session of the user that started before this call: sessions remember
+/// the epoch they began in and `services::caller` refuses older ones. Returns the new
+/// epoch, for the session that asked to keep going.
+pub async fn bump_session_epoch<'e>(exec: impl Exec<'e>, id: UserId) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch",
+    )
+    .bind(id.0)
+    .fetch_one(exec)
+    .await
+    .context("ending the other sessions")
+}
+
+/// The epoch new sessions of the user start in.
+pub async fn session_epoch(db: &Db, id: UserId) -> anyhow::Result<i64> {
+    sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(db.pool())
+        .await
+        .context("reading the session epoch")
+}
+
+/// E-mail addresses of the active administrators (fraud alerts go there by default).
+pub async fn admin_emails(db: &Db) -> anyhow::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT email FROM users WHERE role = $1 AND blocked_at IS NULL ORDER BY id")
+        .bind(Role::Admin.as_str())
+        .fetch_all(db.pool())
+        .await
+        .context("listing administrators' addresses")
 }

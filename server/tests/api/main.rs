@@ -7,8 +7,10 @@
 mod access;
 mod app_passwords;
 mod cli;
+mod fraud;
 mod headers;
 mod helpers;
+mod history;
 mod mail;
 mod sessions;
 mod sign_in;

@@ -1,0 +1,210 @@
+//! "This wasn't me": a fraud report about one of the caller's sign-in events, an
+//! alert to the administrators, and the optional "secure my account" step.
+
+use super::audit::{self, Actor, AuditRecord};
+use super::caller::Caller;
+use super::password_change::{self, ChangeRefusal};
+use super::sign_in_history;
+use super::time_format::utc_minutes;
+use crate::domain::history::{FraudReportView, HistoryRowView, SecuredView};
+use crate::state::AppState;
+use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
+use crate::store::outbox::{self, NewMessage};
+use crate::store::users;
+use anyhow::Context;
+use secrecy::SecretString;
+use std::net::IpAddr;
+
+/// Records that the caller did not make sign-in `event_id` and alerts the admins.
+/// Reporting the same event again returns the first report. `None` when the event
+/// is not the caller's.
+pub async fn report_sign_in(
+    state: &AppState,
+    caller: &Caller,
+    event_id: i64,
+    ip: IpAddr,
+) -> anyhow::Result<Option<FraudReportView>> {
+    let Some(event) = sign_in_history::event(state, caller, event_id).await? else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let ip = ip.to_string();
+    let recipients = alert_recipients(state).await?;
+    let mut tx = state
+        .db
+        .pool()
+        .begin()
+        .await
+        .context("starting a fraud report")?;
+    let report = NewFraudReport {
+        user: caller.user_id,
+        source: ReportSource::History,
+        sign_in_event_id: Some(event_id),
+        challenge_id: None,
+        reported_at: now,
+        ip: &ip,
+    };
+    let Some(report_id) = fraud_reports::insert(&mut *tx, report).await? else {
+        tx.rollback().await.context("ending a repeated report")?;
+        let existing = fraud_reports::for_event(&state.db, caller.user_id, event_id)
+            .await?
+            .context("a reported event without its report")?;
+        return Ok(Some(FraudReportView {
+            report_id: existing.id,
+            secured: existing.secured_at.is_some(),
+        }));
+    };
+    let actor = actor(caller);
+    let detail = format!("report {report_id} about sign-in event {event_id}");
+    let record = AuditRecord {
+        actor: &actor,
+        subject: Some(caller.user_id),
+        action: "fraud.reported",
+        detail: &detail,
+        ip: Some(&ip),
+    };
+    audit::record(&mut *tx, now, record).await?;
+    let subject = format!("Fraud report: {} did not make a sign-in", caller.username);
+    let body = alert_body(state, caller, &event, now, &ip);
+    for recipient in &recipients {
+        let message = NewMessage {
+            channel: "email",
+            user: None,
+            recipient,
+            subject: &subject,
+            body: &body,
+            now,
+        };
+        outbox::enqueue(&mut *tx, message).await?;
+    }
+    tx.commit().await.context("committing a fraud report")?;
+    tracing::warn!(
+        user_id = caller.user_id.0,
+        report_id,
+        event_id,
+        alerted = recipients.len(),
+        "fraud reported"
+    );
+    Ok(Some(FraudReportView {
+        report_id,
+        secured: false,
+    }))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecureRefusal {
+    ReportNotFound,
+    Password(ChangeRefusal),
+}
+
+/// After a report: a new password, every other session ended, every remembered
+/// browser and app password revoked — all in one transaction, so a failure leaves
+/// nothing half done. Returns what was revoked and the session epoch the caller's
+/// own session continues in.
+pub async fn secure_account(
+    state: &AppState,
+    caller: &Caller,
+    report_id: i64,
+    current: SecretString,
+    new: SecretString,
+    ip: IpAddr,
+) -> anyhow::Result<Result<(SecuredView, i64), SecureRefusal>> {
+    if fraud_reports::find(&state.db, caller.user_id, report_id)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(SecureRefusal::ReportNotFound));
+    }
+    let password = match password_change::check(state, caller, current, new, ip).await? {
+        Ok(password) => password,
+        Err(refusal) => return Ok(Err(SecureRefusal::Password(refusal))),
+    };
+    let now = state.clock.now();
+    let ip = ip.to_string();
+    let mut tx = state
+        .db
+        .pool()
+        .begin()
+        .await
+        .context("starting to secure an account")?;
+    let revoked = password_change::replace(&mut tx, caller.user_id, password, now).await?;
+    let epoch = users::bump_session_epoch(&mut *tx, caller.user_id).await?;
+    fraud_reports::mark_secured(&mut *tx, report_id, now).await?;
+    let actor = actor(caller);
+    let detail = format!(
+        "after report {report_id}: password changed, other sessions ended, {} remembered browsers forgotten, {} app passwords revoked",
+        revoked.browsers, revoked.app_passwords
+    );
+    let record = AuditRecord {
+        actor: &actor,
+        subject: Some(caller.user_id),
+        action: "account.secured",
+        detail: &detail,
+        ip: Some(&ip),
+    };
+    audit::record(&mut *tx, now, record).await?;
+    let message = NewMessage {
+        channel: "email",
+        user: Some(caller.user_id),
+        recipient: &caller.email,
+        subject: "Your account was secured",
+        body: "You reported a sign-in you did not make and secured your MFA Portal account: the password was changed, every other session was signed out, and remembered browsers and app passwords were revoked. Your administrators have been told.",
+        now,
+    };
+    outbox::enqueue(&mut *tx, message).await?;
+    tx.commit()
+        .await
+        .context("committing the secured account")?;
+    let view = SecuredView {
+        browsers_forgotten: revoked.browsers,
+        app_passwords_revoked: revoked.app_passwords,
+    };
+    Ok(Ok((view, epoch)))
+}
+
+fn actor(caller: &Caller) -> Actor {
+    Actor::User {
+        id: caller.user_id,
+        username: caller.username.clone(),
+    }
+}
+
+/// The configured alert addresses, or every active administrator when none are set.
+async fn alert_recipients(state: &AppState) -> anyhow::Result<Vec<String>> {
+    if !state.policy.fraud_alert_addresses.is_empty() {
+        return Ok(state.policy.fraud_alert_addresses.clone());
+    }
+    users::admin_emails(&state.db).await
+}
+
+/// What the admins read. Holds no secret: the event's words, times and addresses.
+fn alert_body(
+    state: &AppState,
+    caller: &Caller,
+    event: &HistoryRowView,
+    now: i64,
+    ip: &str,
+) -> String {
+    format!(
+        "{name} ({username}) reported a sign-in they did not make.\n\n\
+         Reported: {reported} from {ip}\n\n\
+         The sign-in they reported:\n\
+         - When: {when}\n\
+         - Result: {result} ({detail})\n\
+         - Method: {method}\n\
+         - App: {app}\n\
+         - From: {event_ip}, {device}\n\n\
+         Open fraud reports: {portal}/admin\n",
+        name = caller.display_name,
+        username = caller.username,
+        reported = utc_minutes(now),
+        when = event.when,
+        result = event.result,
+        detail = event.result_detail,
+        method = event.method,
+        app = event.app,
+        event_ip = event.ip,
+        device = event.device,
+        portal = state.policy.portal_url.trim_end_matches('/'),
+    )
+}

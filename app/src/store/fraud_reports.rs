@@ -1,0 +1,135 @@
+//! The `fraud_reports` table: prompts and sign-ins a user says they did not make.
+//! Shared by the history page ("This wasn't me"), phone calls (0#) and push denials.
+
+use super::{Db, Exec, UserId};
+use anyhow::Context;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Where a report came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportSource {
+    History,
+    Call,
+    Push,
+}
+
+impl ReportSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::History => "history",
+            Self::Call => "call",
+            Self::Push => "push",
+        }
+    }
+}
+
+pub struct NewFraudReport<'a> {
+    pub user: UserId,
+    pub source: ReportSource,
+    pub sign_in_event_id: Option<i64>,
+    pub challenge_id: Option<&'a str>,
+    pub reported_at: i64,
+    pub ip: &'a str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FraudReportRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub source: String,
+    pub sign_in_event_id: Option<i64>,
+    pub reported_at: i64,
+    pub ip: String,
+    pub status: String,
+    pub secured_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, user_id, source, sign_in_event_id, reported_at, ip, status, secured_at";
+
+/// Records a report; `None` when the event was already reported (one report per
+/// event, kept by a unique index so two clicks cannot make two).
+pub async fn insert<'e>(
+    exec: impl Exec<'e>,
+    report: NewFraudReport<'_>,
+) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO fraud_reports (user_id, source, sign_in_event_id, challenge_id, reported_at, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(report.user.0)
+    .bind(report.source.as_str())
+    .bind(report.sign_in_event_id)
+    .bind(report.challenge_id)
+    .bind(report.reported_at)
+    .bind(report.ip)
+    .fetch_optional(exec)
+    .await
+    .context("recording a fraud report")
+}
+
+/// The user's report about a sign-in event, if any.
+pub async fn for_event(
+    db: &Db,
+    user: UserId,
+    event_id: i64,
+) -> anyhow::Result<Option<FraudReportRow>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM fraud_reports WHERE sign_in_event_id = $1 AND user_id = $2");
+    let row = sqlx::query(&sql)
+        .bind(event_id)
+        .bind(user.0)
+        .fetch_optional(db.pool())
+        .await
+        .context("finding a fraud report")?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The user's report `id`, if it is theirs.
+pub async fn find(db: &Db, user: UserId, id: i64) -> anyhow::Result<Option<FraudReportRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM fraud_reports WHERE id = $1 AND user_id = $2");
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(user.0)
+        .fetch_optional(db.pool())
+        .await
+        .context("reading a fraud report")?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Notes that the reporter secured their account from this report.
+pub async fn mark_secured<'e>(exec: impl Exec<'e>, id: i64, now: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE fraud_reports SET secured_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(exec)
+        .await
+        .context("marking a report secured")?;
+    Ok(())
+}
+
+/// Open reports, oldest first (the admin queue).
+pub async fn open(db: &Db, limit: i64) -> anyhow::Result<Vec<FraudReportRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM fraud_reports WHERE status = 'open' ORDER BY reported_at, id LIMIT $1"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+        .context("listing open fraud reports")?;
+    rows.iter().map(from_row).collect()
+}
+
+fn from_row(row: &AnyRow) -> anyhow::Result<FraudReportRow> {
+    Ok(FraudReportRow {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        source: row.try_get("source")?,
+        sign_in_event_id: row.try_get("sign_in_event_id")?,
+        reported_at: row.try_get("reported_at")?,
+        ip: row.try_get("ip")?,
+        status: row.try_get("status")?,
+        secured_at: row.try_get("secured_at")?,
+    })
+}
