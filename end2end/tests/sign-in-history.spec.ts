@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { demoAccount, expectAccessible, hydrated, recordSecret, signIn } from "./support";
+import { demoAccount, expectAccessible, hydrated, recordSecret, signIn, watchConsole } from "./support";
 
 test("an app password's use shows in My sign-ins, is reported, and the account is secured", async ({ page }) => {
+  const errors = watchConsole(page);
   const account = demoAccount("reporter");
   await signIn(page, account);
 
@@ -70,6 +71,7 @@ test("an app password's use shows in My sign-ins, is reported, and the account i
   await page.goto("/security/sign-ins");
   await hydrated(page);
   await expect(page.getByTestId("history-row").filter({ hasText: "Thunderbird" }).first()).toContainText("Reported");
+  expect(errors).toEqual([]);
 });
 
 test("My sign-ins reads well on a phone", async ({ page }) => {

@@ -33,6 +33,7 @@ pub async fn create_app_password(name: String) -> Result<NewAppPasswordView, App
         Ok(created) => Ok(NewAppPasswordView {
             id: created.id,
             name: created.name,
+            created: crate::services::time_format::utc_minutes(created.created_at),
             password: created.password.expose_secret().to_owned(),
         }),
         Err(CreateRefusal::NotAllowed) => Err(ctx.refuse(AppError::invalid(
@@ -46,15 +47,16 @@ pub async fn create_app_password(name: String) -> Result<NewAppPasswordView, App
     }
 }
 
+/// Revokes one app password; returns its id.
 #[server(endpoint = "revoke_app_password")]
-pub async fn revoke_app_password(id: i64) -> Result<(), AppError> {
+pub async fn revoke_app_password(id: i64) -> Result<i64, AppError> {
     let (ctx, caller) = super::guard::require_user().await?;
     let ip = ctx.client_ip()?;
     let revoked = crate::services::app_passwords::revoke(&ctx.state, &caller, id, ip)
         .await
         .map_err(|e| ctx.internal(e))?;
     if revoked {
-        Ok(())
+        Ok(id)
     } else {
         Err(ctx.refuse(AppError::MethodNotFound))
     }

@@ -1,15 +1,19 @@
 //! App passwords on Security info: create (shown once, with a copy button), list,
-//! revoke.
+//! revoke one or all.
+//!
+//! The list arrives with the page's security summary and is then kept up to date
+//! from the actions' answers. A resource of its own here would be created anew each
+//! time the enclosing suspense re-renders on the server, shifting the ids of the
+//! serialized resources against the browser's and breaking hydration.
 
 use super::{ConfirmIdentityForm, FormAlert, TextField};
-use crate::api::app_passwords::{
-    CreateAppPassword, RevokeAllAppPasswords, RevokeAppPassword, app_passwords,
-};
+use crate::api::app_passwords::{CreateAppPassword, RevokeAllAppPasswords, RevokeAppPassword};
 use crate::domain::views::{AppPasswordView, MethodView};
 use leptos::prelude::*;
 
 #[component]
 pub fn AppPasswordsSection(
+    initial: Vec<AppPasswordView>,
     methods: Vec<MethodView>,
     verified: bool,
     refresh: Callback<()>,
@@ -17,16 +21,32 @@ pub fn AppPasswordsSection(
     let create = ServerAction::<CreateAppPassword>::new();
     let revoke = ServerAction::<RevokeAppPassword>::new();
     let revoke_all = ServerAction::<RevokeAllAppPasswords>::new();
-    let list = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                revoke.version().get(),
-                revoke_all.version().get(),
-            )
-        },
-        |_| app_passwords(),
-    );
+    let rows = RwSignal::new(initial);
+    Effect::new(move |_| {
+        if let Some(Ok(new)) = create.value().get() {
+            rows.update(|rows| {
+                if rows.iter().all(|row| row.id != new.id) {
+                    let row = AppPasswordView {
+                        id: new.id,
+                        name: new.name.clone(),
+                        created: new.created.clone(),
+                        last_used: None,
+                    };
+                    rows.insert(0, row);
+                }
+            });
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = revoke.value().get() {
+            rows.update(|rows| rows.retain(|row| row.id != id));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = revoke_all.value().get() {
+            rows.update(Vec::clear);
+        }
+    });
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let name_error = Signal::derive(move || error.get().and_then(|e| e.for_field("name")));
     let created = move || create.value().get().and_then(Result::ok);
@@ -49,12 +69,7 @@ pub fn AppPasswordsSection(
                     <ConfirmIdentityForm methods on_done=refresh />
                 }.into_any()
             }}
-            <Transition>
-                {move || Suspend::new(async move {
-                    let rows = list.await.unwrap_or_default();
-                    view! { <AppPasswordList rows revoke revoke_all /> }
-                })}
-            </Transition>
+            {move || view! { <AppPasswordList rows=rows.get() revoke revoke_all /> }}
         </section>
     }
     .into_any()

@@ -77,6 +77,7 @@ pub struct SecuritySummary {
     pub mfa_state: MfaState,
     /// Whether changes can be made now without confirming again.
     pub recently_verified: bool,
+    pub app_passwords: Vec<AppPasswordView>,
 }
 
 /// What the authenticator app needs: shown once per enrolment, never stored in clear.
@@ -113,5 +114,6 @@ pub struct AppPasswordView {
 pub struct NewAppPasswordView {
     pub id: i64,
     pub name: String,
+    pub created: String,
     pub password: String,
 }

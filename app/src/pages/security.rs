@@ -77,7 +77,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
                 (true, true) => view! { <AddAuthenticator on_done=refresh /> }.into_any(),
             }}
         </section>
-        <AppPasswordsSection methods=methods_for_apps verified refresh />
+        <AppPasswordsSection initial=info.app_passwords.clone() methods=methods_for_apps verified refresh />
         <DevicesSection devices=info.devices refresh />
         <PasswordSection refresh />
     }

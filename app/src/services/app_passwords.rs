@@ -24,6 +24,7 @@ const GROUP_LEN: usize = 7;
 pub struct CreatedAppPassword {
     pub id: i64,
     pub name: String,
+    pub created_at: i64,
     /// Shown to the person exactly once.
     pub password: SecretString,
 }
@@ -84,6 +85,7 @@ pub async fn create(
     Ok(Ok(CreatedAppPassword {
         id,
         name: name.as_str().to_owned(),
+        created_at: now,
         password,
     }))
 }

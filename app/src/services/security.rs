@@ -38,6 +38,7 @@ pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecurityS
         devices,
         mfa_state: user.mfa_state,
         recently_verified: caller.recently_verified(now),
+        app_passwords: super::app_passwords::list(state, caller).await?,
     })
 }
 
