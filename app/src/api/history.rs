@@ -61,7 +61,6 @@ pub async fn secure_account(
 ) -> Result<SecuredView, AppError> {
     use crate::services::caller;
     use crate::services::fraud::{self, SecureRefusal};
-    use crate::services::password_change::ChangeRefusal;
     use secrecy::SecretString;
     let (ctx, caller_now) = super::guard::require_user().await?;
     let ip = ctx.client_ip()?;
@@ -83,11 +82,8 @@ pub async fn secure_account(
             Ok(secured)
         }
         Err(SecureRefusal::ReportNotFound) => Err(ctx.refuse(AppError::SignInEventNotFound)),
-        Err(SecureRefusal::Password(ChangeRefusal::CurrentWrong)) => Err(ctx.refuse(
-            AppError::invalid("current_password", "That is not your current password."),
-        )),
-        Err(SecureRefusal::Password(ChangeRefusal::Rule(rule))) => {
-            Err(ctx.refuse(AppError::invalid("new_password", rule.to_string())))
+        Err(SecureRefusal::Password(refusal)) => {
+            Err(ctx.refuse(super::security::password_refusal_error(refusal)))
         }
     }
 }

@@ -117,7 +117,7 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::services::password_change::{self, ChangeRefusal};
+    use crate::services::password_change;
     use secrecy::SecretString;
     let (ctx, caller) = super::guard::require_user().await?;
     let ip = ctx.client_ip()?;
@@ -130,15 +130,20 @@ pub async fn change_password(
     )
     .await
     .map_err(|e| ctx.internal(e))?;
-    match outcome {
-        Ok(()) => Ok(()),
-        Err(ChangeRefusal::CurrentWrong) => Err(ctx.refuse(AppError::invalid(
-            "current_password",
-            "That is not your current password.",
-        ))),
-        Err(ChangeRefusal::Rule(rule)) => {
-            Err(ctx.refuse(AppError::invalid("new_password", rule.to_string())))
+    outcome.map_err(|refusal| ctx.refuse(password_refusal_error(refusal)))
+}
+
+/// The field error for a refused password change (also used by "secure my account").
+#[cfg(feature = "ssr")]
+pub fn password_refusal_error(
+    refusal: crate::services::password_change::ChangeRefusal,
+) -> AppError {
+    use crate::services::password_change::ChangeRefusal;
+    match refusal {
+        ChangeRefusal::CurrentWrong => {
+            AppError::invalid("current_password", "That is not your current password.")
         }
+        ChangeRefusal::Rule(rule) => AppError::invalid("new_password", rule.to_string()),
     }
 }
 

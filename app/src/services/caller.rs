@@ -168,27 +168,20 @@ pub async fn pending(state: &AppState, session: &Session) -> anyhow::Result<Opti
 
 /// Records a fresh second factor (step-up) and rotates the session id.
 pub async fn mark_verified(session: &Session, now: i64) -> anyhow::Result<()> {
-    let Some(mut record) = session
-        .get::<AuthRecord>(AUTH_KEY)
-        .await
-        .context("reading the session")?
-    else {
-        return Ok(());
-    };
-    record.verified_at = Some(now);
-    session
-        .cycle_id()
-        .await
-        .context("rotating the session id")?;
-    session
-        .insert(AUTH_KEY, record)
-        .await
-        .context("storing the verification")
+    rewrite_under_new_id(session, |record| record.verified_at = Some(now)).await
 }
 
 /// Moves this session into a new epoch after the user's other sessions were ended
 /// (`users::bump_session_epoch`), under a new id.
 pub async fn continue_in_epoch(session: &Session, epoch: i64) -> anyhow::Result<()> {
+    rewrite_under_new_id(session, |record| record.session_epoch = epoch).await
+}
+
+/// Changes the signed-in record and rotates the session id; no-op when signed out.
+async fn rewrite_under_new_id(
+    session: &Session,
+    change: impl FnOnce(&mut AuthRecord),
+) -> anyhow::Result<()> {
     let Some(mut record) = session
         .get::<AuthRecord>(AUTH_KEY)
         .await
@@ -196,7 +189,7 @@ pub async fn continue_in_epoch(session: &Session, epoch: i64) -> anyhow::Result<
     else {
         return Ok(());
     };
-    record.session_epoch = epoch;
+    change(&mut record);
     session
         .cycle_id()
         .await
@@ -204,7 +197,7 @@ pub async fn continue_in_epoch(session: &Session, epoch: i64) -> anyhow::Result<
     session
         .insert(AUTH_KEY, record)
         .await
-        .context("storing the new epoch")
+        .context("storing the session")
 }
 
 /// Deletes the session on the server; its cookie is worthless afterwards.
