@@ -1,8 +1,8 @@
 //! The document shell and the route table.
 
 use crate::pages::{
-    AccountPage, AdminPage, HelpdeskPage, HomePage, NotFoundPage, RegisterPage, ReportSignInPage,
-    SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
+    AccountPage, AdminPage, DevPhonePage, HelpdeskPage, HomePage, NotFoundPage, RegisterPage,
+    ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/security/sign-ins/report") view=ReportSignInPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
+                <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -37,6 +37,25 @@ pub struct SecurityPolicy {
     pub fraud_alert_addresses: Vec<String>,
     /// The portal's public address, for links in e-mails.
     pub portal_url: String,
+    /// Development mode: the development phone and `/dev/phone` exist.
+    pub dev_mode: bool,
+    pub phone: PhonePolicy,
+}
+
+/// Texts and calls: how calls work and how much one number, person, address or
+/// country may be sent per hour.
+#[derive(Clone, Debug)]
+pub struct PhonePolicy {
+    /// Whether a provider is configured; without one phones cannot be added or used.
+    pub available: bool,
+    /// The country the add-a-phone form starts with (ISO alpha-2).
+    pub default_region: String,
+    /// Calls ask to press # (`true`) or read out a code (`false`).
+    pub press_to_approve: bool,
+    pub per_number_per_hour: i64,
+    pub per_user_per_hour: i64,
+    pub per_ip_per_hour: i64,
+    pub per_region_per_hour: i64,
 }
 
 pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;
@@ -53,6 +72,8 @@ pub struct AppState {
     /// Non-browser API calls, keyed `ip:<address>` and `user:<id>`.
     pub api_limiter: Arc<ApiRateLimiter>,
     pub leptos_options: LeptosOptions,
+    /// Wakes the phone delivery worker when a text or call is queued.
+    pub phone_outbox: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

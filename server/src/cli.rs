@@ -1,6 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `user …`, `generate sign-ins`.
 
-use app::domain::{MfaState, Role};
+use app::domain::{MfaState, PhoneType, Role};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -30,6 +30,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Show or change run-time policy (allowed methods, phone countries, …).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Fill the database with synthetic data for benchmarks.
     #[command(subcommand)]
     Generate(GenerateCommand),
@@ -68,6 +71,43 @@ pub enum UserCommand {
     Add(UserAddArgs),
     /// Set an account's MFA state (recorded in the audit log).
     SetMfa(UserSetMfaArgs),
+    /// Set an account's phone as the organisation (active at once, shown as "set by
+    /// your organisation"; recorded in the audit log).
+    SetPhone(UserSetPhoneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserSetPhoneArgs {
+    #[arg(long)]
+    pub username: String,
+    /// The number in any common form; with a leading + the country is not needed.
+    #[arg(long)]
+    pub number: String,
+    /// Country of a number written without + (ISO code, e.g. NL).
+    #[arg(long, default_value = "")]
+    pub country: String,
+    /// mobile, alternate or office.
+    #[arg(long = "type", value_parser = parse_phone_type, default_value = "mobile")]
+    pub phone_type: PhoneType,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print every setting in force.
+    Show,
+    /// Change one setting, e.g. `policy set users_may_change_admin_phone false`.
+    Set(PolicySetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// allowed_methods, phone_regions or users_may_change_admin_phone.
+    pub key: String,
+    pub value: String,
+}
+
+fn parse_phone_type(raw: &str) -> Result<PhoneType, String> {
+    PhoneType::parse(raw).ok_or_else(|| "expected mobile, alternate or office".to_owned())
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,45 @@ pub struct Config {
     pub api_per_minute: u32,
     /// Who receives fraud-report alerts; empty means every active admin account.
     pub fraud_alert_addresses: Vec<String>,
+    /// Texts and calls: `dev` (development mode only: shown on /dev/phone),
+    /// `twilio` (a Twilio-style REST gateway) or `none`. Unset: `dev` in development
+    /// mode, else `none`.
+    pub phone_provider: Option<PhoneProviderKind>,
+    /// Country the add-a-phone form starts with (ISO 3166 alpha-2).
+    pub phone_default_region: String,
+    /// Calls ask to press # to approve (`press`) or read out a code (`code`).
+    pub voice_mode: VoiceMode,
+    /// Texts and calls per hour, per number, account, client address and country.
+    pub phone_per_number_per_hour: u32,
+    pub phone_per_user_per_hour: u32,
+    pub phone_per_ip_per_hour: u32,
+    pub phone_per_country_per_hour: u32,
+    /// Tries before a text or call is given up ("we could not reach your phone").
+    pub phone_max_attempts: u32,
+    /// The gateway's base URL (the `twilio` provider).
+    pub twilio_base_url: Url,
+    pub twilio_account_sid: Option<String>,
+    /// Never written back out or printed; also the key of the webhook signatures.
+    #[serde(default, skip_serializing)]
+    pub twilio_auth_token: Option<SecretString>,
+    /// The number texts and calls come from, E.164.
+    pub twilio_from_number: Option<String>,
+    pub twilio_timeout_seconds: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhoneProviderKind {
+    Dev,
+    Twilio,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VoiceMode {
+    Press,
+    Code,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +152,19 @@ impl Default for Config {
             app_passwords_max: 20,
             api_per_minute: 60,
             fraud_alert_addresses: Vec::new(),
+            phone_provider: None,
+            phone_default_region: "NL".to_owned(),
+            voice_mode: VoiceMode::Press,
+            phone_per_number_per_hour: 5,
+            phone_per_user_per_hour: 10,
+            phone_per_ip_per_hour: 20,
+            phone_per_country_per_hour: 200,
+            phone_max_attempts: 4,
+            twilio_base_url: Url::parse("https://api.twilio.com").expect("a valid literal URL"),
+            twilio_account_sid: None,
+            twilio_auth_token: None,
+            twilio_from_number: None,
+            twilio_timeout_seconds: 10,
         }
     }
 }
@@ -238,10 +290,77 @@ impl Config {
                 "must be a list of e-mail addresses like [\"security@example.com\"]",
             );
         }
+        self.validate_phone()?;
         if self.remember_mfa_days > 365 {
             return invalid("remember_mfa_days", "must be between 0 and 365");
         }
         Ok(())
+    }
+
+    fn validate_phone(&self) -> Result<(), ConfigError> {
+        let invalid = |key, problem: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                problem: problem.to_owned(),
+            })
+        };
+        if isocountry::CountryCode::for_alpha2(&self.phone_default_region).is_err() {
+            return invalid(
+                "phone_default_region",
+                "must be a two-letter country code like NL",
+            );
+        }
+        let limits = [
+            self.phone_per_number_per_hour,
+            self.phone_per_user_per_hour,
+            self.phone_per_ip_per_hour,
+            self.phone_per_country_per_hour,
+            self.phone_max_attempts,
+        ];
+        if limits.contains(&0) {
+            return invalid(
+                "phone_per_number_per_hour",
+                "the phone_per_… limits and phone_max_attempts must be at least 1",
+            );
+        }
+        if self.twilio_timeout_seconds == 0 || self.twilio_timeout_seconds > 120 {
+            return invalid("twilio_timeout_seconds", "must be between 1 and 120");
+        }
+        if self.phone_provider == Some(PhoneProviderKind::Twilio) {
+            if self.twilio_account_sid.as_deref().is_none_or(str::is_empty)
+                || self.twilio_auth_token.is_none()
+            {
+                return invalid(
+                    "twilio_account_sid",
+                    "the twilio provider needs twilio_account_sid and twilio_auth_token",
+                );
+            }
+            let from_ok = self
+                .twilio_from_number
+                .as_deref()
+                .is_some_and(|n| app::domain::PhoneNumber::parse("", n).is_ok());
+            if !from_ok {
+                return invalid(
+                    "twilio_from_number",
+                    "must be a valid number in international form, like +3197010000000",
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The phone provider in effect: the configured one, else `dev` in development
+    /// mode and `none` otherwise. `dev` outside development mode is refused.
+    pub fn phone_provider(&self) -> Result<PhoneProviderKind, ConfigError> {
+        match self.phone_provider {
+            Some(PhoneProviderKind::Dev) if !self.dev => Err(ConfigError::Invalid {
+                key: "phone_provider",
+                problem: "`dev` only works in development mode (--dev)".to_owned(),
+            }),
+            Some(kind) => Ok(kind),
+            None if self.dev => Ok(PhoneProviderKind::Dev),
+            None => Ok(PhoneProviderKind::None),
+        }
     }
 
     pub fn is_https(&self) -> bool {

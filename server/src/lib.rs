@@ -14,5 +14,7 @@ pub mod keys;
 pub mod logging;
 pub mod mail_worker;
 pub mod middleware;
+pub mod phone_worker;
 pub mod routes;
 pub mod startup;
+pub mod voice_webhook;

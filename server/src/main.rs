@@ -6,8 +6,8 @@ use app::services::audit::Actor;
 use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
 use server::cli::{
-    Cli, Command, GenerateCommand, GenerateSignInsArgs, ServeArgs, UserAddArgs, UserCommand,
-    UserSetMfaArgs,
+    Cli, Command, GenerateCommand, GenerateSignInsArgs, PolicyCommand, ServeArgs, UserAddArgs,
+    UserCommand, UserSetMfaArgs, UserSetPhoneArgs,
 };
 use server::config::{Config, LogFormat};
 use server::{database, demo, logging, startup};
@@ -53,6 +53,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Add(args)) => add_user(config, args).await,
         Command::User(UserCommand::SetMfa(args)) => set_mfa(config, args).await,
+        Command::User(UserCommand::SetPhone(args)) => set_phone(config, args).await,
+        Command::Policy(command) => policy(config, command).await,
         Command::Generate(GenerateCommand::SignIns(args)) => generate_sign_ins(config, args).await,
     }
 }
@@ -123,6 +125,58 @@ async fn set_mfa(config: Config, args: UserSetMfaArgs) -> anyhow::Result<()> {
     .await?;
     anyhow::ensure!(found, "--username: no user {username}");
     println!("MFA state of {username} is now {}", args.state);
+    Ok(())
+}
+
+async fn set_phone(config: Config, args: UserSetPhoneArgs) -> anyhow::Result<()> {
+    let database = database::connect(&config.database_url).await?;
+    let state = startup::app_state(&config, database.db, Arc::new(SystemClock)).await?;
+    let username =
+        Username::parse(&args.username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+    let number = app::services::phones::set_by_organisation(
+        &state,
+        &username,
+        &args.country,
+        &args.number,
+        args.phone_type,
+        &Actor::System("cli"),
+    )
+    .await?
+    .map_err(|problem| anyhow::anyhow!("--number: {problem}"))?;
+    println!(
+        "{} of {username} set to {} (set by the organisation)",
+        args.phone_type.label(),
+        number.international()
+    );
+    Ok(())
+}
+
+async fn policy(config: Config, command: PolicyCommand) -> anyhow::Result<()> {
+    use app::services::Clock;
+    use app::services::portal_settings;
+    let database = database::connect(&config.database_url).await?;
+    if let PolicyCommand::Set(args) = &command {
+        portal_settings::set(&database.db, &args.key, &args.value, SystemClock.now())
+            .await?
+            .map_err(|problem| anyhow::anyhow!("{}: {problem}", args.key))?;
+    }
+    let current = portal_settings::load(&database.db).await?;
+    let methods: Vec<&str> = current.allowed_methods.iter().map(|m| m.as_str()).collect();
+    println!(
+        "{} = {}",
+        portal_settings::ALLOWED_METHODS,
+        methods.join(",")
+    );
+    println!(
+        "{} = {}",
+        portal_settings::PHONE_REGIONS,
+        current.phone_regions.join(",")
+    );
+    println!(
+        "{} = {}",
+        portal_settings::USERS_MAY_CHANGE_ADMIN_PHONE,
+        current.users_may_change_admin_phone
+    );
     Ok(())
 }
 

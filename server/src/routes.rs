@@ -32,6 +32,7 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let context_state = state.clone();
+    let state_for_hooks = state.clone();
     let provide_state = move || provide_context(context_state.clone());
     let app = Router::new()
         .route("/healthz", get(healthz))
@@ -59,6 +60,18 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
             _,
         >(provide_state, shell))
         .with_state(state);
+    let app = match voice_webhook_keys(config) {
+        Some(keys) => app.route(
+            crate::voice_webhook::WEBHOOK_PATH,
+            axum::routing::post(crate::voice_webhook::voice_webhook).with_state(
+                crate::voice_webhook::WebhookState {
+                    app: state_for_hooks,
+                    keys: Arc::new(keys),
+                },
+            ),
+        ),
+        None => app,
+    };
     let app = match sessions {
         SessionBackend::Sqlite(store) => app.layer(session_layer(store, config)),
         SessionBackend::Postgres(store) => app.layer(session_layer(store, config)),
@@ -101,6 +114,17 @@ fn request_span(req: &http::Request<axum::body::Body>) -> tracing::Span {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %request_id)
+}
+
+/// The webhook exists only when a gateway is configured: its token signs the calls.
+fn voice_webhook_keys(config: &Config) -> Option<crate::voice_webhook::WebhookKeys> {
+    if config.phone_provider != Some(crate::config::PhoneProviderKind::Twilio) {
+        return None;
+    }
+    Some(crate::voice_webhook::WebhookKeys {
+        auth_token: config.twilio_auth_token.clone()?,
+        public_base: config.public_url.as_str().trim_end_matches('/').to_owned(),
+    })
 }
 
 fn session_layer<S: SessionStore + Clone>(store: S, config: &Config) -> SessionManagerLayer<S> {

@@ -1,7 +1,7 @@
 //! Building the running portal: database, state, router, listener. `main` and the
 //! integration tests both come through here.
 
-use crate::config::Config;
+use crate::config::{Config, PhoneProviderKind, VoiceMode};
 use crate::database::{self, SessionBackend};
 use crate::demo::{self, DemoAccount};
 use crate::routes;
@@ -9,7 +9,7 @@ use anyhow::Context;
 use app::services::passwords::PasswordHasher;
 use app::services::secret_box::Keys;
 use app::services::{Clock, SystemClock};
-use app::state::{ApiRateLimiter, AppState, IpRateLimiter, SecurityPolicy};
+use app::state::{ApiRateLimiter, AppState, IpRateLimiter, PhonePolicy, SecurityPolicy};
 use governor::Quota;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -82,6 +82,9 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
     if let Some(worker) = crate::mail_worker::spawn(&config, &state)? {
         background.push(worker);
     }
+    if let Some(worker) = crate::phone_worker::spawn(&config, &state)? {
+        background.push(worker);
+    }
     let router = routes::router(state.clone(), &config, database.sessions);
     let listener = TcpListener::bind(config.bind)
         .await
@@ -125,17 +128,19 @@ pub async fn app_state(
     Ok(AppState {
         db,
         clock,
-        policy: Arc::new(security_policy(config)),
+        policy: Arc::new(security_policy(config)?),
         hasher,
         keys: Arc::new(Keys::from_master(&master_key)),
         sign_in_limiter: Arc::new(limiter),
         api_limiter: Arc::new(api_limiter),
         leptos_options: leptos_options(config),
+        phone_outbox: Arc::new(tokio::sync::Notify::new()),
     })
 }
 
-fn security_policy(config: &Config) -> SecurityPolicy {
-    SecurityPolicy {
+fn security_policy(config: &Config) -> anyhow::Result<SecurityPolicy> {
+    let phone_available = config.phone_provider()? != PhoneProviderKind::None;
+    Ok(SecurityPolicy {
         lockout_threshold: i64::from(config.lockout_threshold),
         lockout_base_secs: i64::from(config.lockout_minutes) * 60,
         lockout_max_secs: i64::from(config.lockout_max_minutes) * 60,
@@ -150,7 +155,17 @@ fn security_policy(config: &Config) -> SecurityPolicy {
         app_passwords_max: i64::from(config.app_passwords_max),
         fraud_alert_addresses: config.fraud_alert_addresses.clone(),
         portal_url: config.public_url.to_string(),
-    }
+        dev_mode: config.dev,
+        phone: PhonePolicy {
+            available: phone_available,
+            default_region: config.phone_default_region.clone(),
+            press_to_approve: config.voice_mode == VoiceMode::Press,
+            per_number_per_hour: i64::from(config.phone_per_number_per_hour),
+            per_user_per_hour: i64::from(config.phone_per_user_per_hour),
+            per_ip_per_hour: i64::from(config.phone_per_ip_per_hour),
+            per_region_per_hour: i64::from(config.phone_per_country_per_hour),
+        },
+    })
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

@@ -8,9 +8,13 @@ use leptos::prelude::*;
 /// The methods offered at the second step.
 #[server(endpoint = "second_step")]
 pub async fn second_step() -> Result<SecondStepView, AppError> {
+    use crate::domain::PhoneType;
+    use crate::domain::phone_number::mask_e164;
+    use crate::domain::views::SecondStepPhone;
     use crate::services::caller::{self, PendingStage};
+    use crate::services::default_method;
     use crate::services::security::method_view;
-    use crate::store::{UserId, methods};
+    use crate::store::{UserId, methods, phones};
     let ctx = super::guard::request()?;
     let pending = caller::pending(&ctx.state, ctx.session())
         .await
@@ -18,11 +22,43 @@ pub async fn second_step() -> Result<SecondStepView, AppError> {
     let Some(pending) = pending.filter(|p| p.stage == PendingStage::SecondFactor) else {
         return Err(ctx.refuse(AppError::SignInExpired));
     };
-    let rows = methods::list_active(&ctx.state.db, UserId(pending.user_id))
+    let user = UserId(pending.user_id);
+    let rows = methods::list_active(&ctx.state.db, user)
         .await
         .map_err(|e| ctx.internal(e))?;
+    let (have, start) = default_method::starting_method(&ctx.state, user)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let phone_rows = phones::list_active(&ctx.state.db, user)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    let sms = have.contains(&crate::domain::SignInMethod::Sms);
+    let call = have.contains(&crate::domain::SignInMethod::PhoneCall);
+    let phones = phone_rows
+        .into_iter()
+        .filter(|_| sms || call)
+        .map(|p| {
+            let takes_sms = PhoneType::parse(&p.phone_type).is_some_and(PhoneType::takes_sms);
+            let international = crate::domain::PhoneNumber::from_e164(&p.e164)
+                .map(|n| n.international().to_owned())
+                .unwrap_or(p.e164.clone());
+            SecondStepPhone {
+                method_id: p.method_id,
+                masked: mask_e164(&p.e164, &international),
+                sms: sms && takes_sms,
+                call,
+            }
+        })
+        .collect();
+    let app_allowed = have.contains(&crate::domain::SignInMethod::AppCode);
     Ok(SecondStepView {
-        methods: rows.into_iter().map(method_view).collect(),
+        methods: rows
+            .into_iter()
+            .filter(|m| app_allowed && m.kind == methods::KIND_TOTP)
+            .map(method_view)
+            .collect(),
+        phones,
+        start: start.map(|m| m.as_str().to_owned()),
         remember_days: ctx.state.policy.remember_mfa_days,
     })
 }
@@ -37,7 +73,6 @@ pub async fn verify_second_step(
     use crate::domain::OtpCode;
     use crate::services::caller::{self, PendingStage};
     use crate::services::second_step::{self, CodeAttempt};
-    use crate::services::sign_in::{SignInNext, SignedIn};
     use crate::store::UserId;
     let ctx = super::guard::request()?;
     let code =
@@ -62,20 +97,36 @@ pub async fn verify_second_step(
         Ok(event_id) => event_id,
         Err(refusal) => return Err(ctx.refuse(super::security::code_refusal_error(refusal))),
     };
-    let now = ctx.state.clock.now();
+    complete_second_step(&ctx, &pending, event_id, remember.is_some()).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Signs the half-signed-in session in after a correct second factor, and
+/// remembers the browser when asked.
+#[cfg(feature = "ssr")]
+pub async fn complete_second_step(
+    ctx: &super::guard::RequestContext,
+    pending: &crate::services::caller::PendingSignIn,
+    event_id: i64,
+    remember: bool,
+) -> Result<(), AppError> {
+    use crate::services::caller;
+    use crate::services::sign_in::{SignInNext, SignedIn};
+    use crate::store::UserId;
+    let user = UserId(pending.user_id);
     let signed_in = SignedIn {
         user_id: user,
         event_id,
         next: SignInNext::Complete { verified: true },
         session_epoch: pending.session_epoch,
     };
-    caller::start_session(ctx.session(), signed_in, now, true)
+    caller::start_session(ctx.session(), signed_in, ctx.state.clock.now(), true)
         .await
         .map_err(|e| ctx.internal(e))?;
-    if remember.is_some() {
-        remember_this_browser(&ctx, user).await?;
+    if remember {
+        remember_this_browser(ctx, user).await?;
     }
-    leptos_axum::redirect("/account");
     Ok(())
 }
 
@@ -164,7 +215,7 @@ pub async fn activate_authenticator(method_id: i64, code: String) -> Result<(), 
         enroller.user_id,
         &enroller.username,
         &enroller.email,
-        &name,
+        &format!("An authenticator app named \"{name}\""),
         &ip,
     )
     .await

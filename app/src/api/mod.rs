@@ -4,9 +4,12 @@
 pub mod account;
 pub mod admin;
 pub mod app_passwords;
+pub mod dev_phone;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod history;
 pub mod mfa;
+pub mod phones;
 pub mod security;
 pub mod session;
+pub mod travel;

@@ -93,6 +93,7 @@ pub async fn remove_method(method_id: i64) -> Result<(), AppError> {
     {
         Ok(()) => Ok(()),
         Err(RemoveRefusal::LastMethodRequired) => Err(ctx.refuse(AppError::LastMethodRequired)),
+        Err(RemoveRefusal::SetByOrganisation) => Err(ctx.refuse(AppError::PhoneSetByOrganisation)),
         Err(RemoveRefusal::NotFound) => Err(ctx.refuse(AppError::MethodNotFound)),
     }
 }

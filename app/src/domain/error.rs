@@ -45,6 +45,38 @@ pub enum AppError {
     MethodNotFound,
     #[error("That sign-in is not in your history. Go back to My sign-ins and pick it again.")]
     SignInEventNotFound,
+    #[error("Texts and calls are not set up on this portal. Use another method.")]
+    PhoneUnavailable,
+    #[error("Your organisation does not allow this method. Use another one.")]
+    MethodNotAllowed,
+    #[error(
+        "Too many texts or calls were asked for in the last hour. Wait a while, or use another method."
+    )]
+    PhoneLimit,
+    #[error("We could not reach your phone. Try again or use another method.")]
+    PhoneUnreachable,
+    #[error("That code is not right. Check the latest text message and try again.")]
+    PhoneCodeIncorrect,
+    #[error("That code has expired. Send a new code.")]
+    PhoneCodeExpired,
+    #[error("Too many wrong codes. Start again to get a new code.")]
+    PhoneTooManyTries,
+    #[error("This code request is over. Start again to get a new code.")]
+    PhoneChallengeOver,
+    #[error("Wait {seconds} seconds before asking for another code.")]
+    ResendTooSoon { seconds: i64 },
+    #[error("No more codes can be sent for this attempt. Start again, or use another method.")]
+    ResendLimit,
+    #[error("Your organisation set this phone number. Ask your helpdesk to change it.")]
+    PhoneSetByOrganisation,
+    #[error(
+        "Calls and texts to you are blocked because a sign-in was reported as fraud. Contact your helpdesk."
+    )]
+    PhonePromptsBlocked,
+    #[error("There is nothing here.")]
+    NotFound,
+    #[error("That trip is not planned any more. Reload the page.")]
+    TravelWindowNotFound,
     /// Bad input for one field; `field` is the form field's name.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -84,9 +116,22 @@ impl AppError {
             | Self::CodeAlreadyUsed
             | Self::CodeOutOfDate
             | Self::EnrolmentExpired
-            | Self::LastMethodRequired => 400,
+            | Self::LastMethodRequired
+            | Self::PhoneUnavailable
+            | Self::PhoneUnreachable
+            | Self::PhoneCodeIncorrect
+            | Self::PhoneCodeExpired
+            | Self::PhoneTooManyTries
+            | Self::PhoneChallengeOver => 400,
+            Self::MethodNotAllowed | Self::PhoneSetByOrganisation | Self::PhonePromptsBlocked => {
+                403
+            }
+            Self::PhoneLimit | Self::ResendTooSoon { .. } | Self::ResendLimit => 429,
             Self::SignInExpired | Self::ReauthenticationRequired => 401,
-            Self::MethodNotFound | Self::SignInEventNotFound => 404,
+            Self::MethodNotFound
+            | Self::SignInEventNotFound
+            | Self::TravelWindowNotFound
+            | Self::NotFound => 404,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

@@ -6,8 +6,11 @@ pub mod error;
 pub mod history;
 pub mod method_name;
 pub mod otp_code;
+#[cfg(feature = "ssr")]
+pub mod phone_number;
 pub mod result_code;
 pub mod role;
+pub mod sign_in_method;
 pub mod text;
 pub mod username;
 pub mod views;
@@ -16,6 +19,9 @@ pub use email::EmailAddress;
 pub use error::AppError;
 pub use method_name::MethodName;
 pub use otp_code::OtpCode;
+#[cfg(feature = "ssr")]
+pub use phone_number::PhoneNumber;
 pub use result_code::ResultCode;
 pub use role::{MfaState, Role};
+pub use sign_in_method::{PhoneChannel, PhoneType, SignInMethod};
 pub use username::Username;

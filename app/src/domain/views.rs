@@ -78,6 +78,127 @@ pub struct SecuritySummary {
     /// Whether changes can be made now without confirming again.
     pub recently_verified: bool,
     pub app_passwords: Vec<AppPasswordView>,
+    pub phones: Vec<PhoneView>,
+    /// `None` when texts and calls are not available or not allowed.
+    pub phone_setup: Option<PhoneSetupView>,
+    pub default_method: DefaultMethodView,
+}
+
+/// A registered phone as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneView {
+    pub method_id: i64,
+    pub type_label: String,
+    /// International format, `+31 6 12345678`.
+    pub number: String,
+    pub takes_sms: bool,
+    /// Set by an admin or an import ("set by your organisation").
+    pub set_by_org: bool,
+    /// Whether the person may remove or replace it.
+    pub locked: bool,
+    pub added: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionOption {
+    pub code: String,
+    /// `Netherlands (+31)`
+    pub label: String,
+}
+
+/// What the add-a-phone form offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneSetupView {
+    pub regions: Vec<RegionOption>,
+    pub default_region: String,
+    pub sms_allowed: bool,
+    pub voice_allowed: bool,
+    /// Calls ask to press # rather than reading out a code.
+    pub press_to_approve: bool,
+    /// Phone types the person may add (a type set by the organisation may be locked).
+    pub types: Vec<(String, String)>,
+}
+
+/// A text or call under way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneChallengeView {
+    pub challenge_id: i64,
+    /// The phone being verified (`method_id`), for "send again".
+    pub method_id: i64,
+    /// `sms` or `voice`.
+    pub channel: String,
+    /// The number as the person may see it here (masked before sign-in completes).
+    pub number: String,
+    /// A call that asks to press #: wait for the answer instead of typing a code.
+    pub press_to_approve: bool,
+    pub expires: String,
+}
+
+/// Where a text or call stands, for the page that waits on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChallengeStatus {
+    Waiting,
+    Approved,
+    Denied,
+    FraudReported,
+    Unreachable,
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodChoice {
+    /// `SignInMethod::as_str`
+    pub value: String,
+    pub label: String,
+    /// SMS and calls: shown with a note that they are weaker than app methods.
+    pub weaker: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TravelWindowView {
+    pub id: i64,
+    /// First and last day, UTC, `2026-12-01`.
+    pub from: String,
+    pub to: String,
+    pub method: String,
+    pub note: String,
+    /// In effect now (else upcoming).
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultMethodView {
+    pub choices: Vec<MethodChoice>,
+    /// The stored default (`SignInMethod::as_str`), if chosen.
+    pub chosen: Option<String>,
+    /// The label of what sign-in starts with now.
+    pub effective: Option<String>,
+    /// Set while a travel window is in effect: when it ends.
+    pub effective_until: Option<String>,
+    pub travel_windows: Vec<TravelWindowView>,
+}
+
+/// A phone offered at the second step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondStepPhone {
+    pub method_id: i64,
+    /// `+31 ••••••• 78`
+    pub masked: String,
+    pub sms: bool,
+    pub call: bool,
+}
+
+/// A message on the development phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevPhoneMessageView {
+    pub id: i64,
+    pub kind: String,
+    pub to: String,
+    pub body: String,
+    pub at: String,
+    /// A press-# call not yet answered.
+    pub awaiting_answer: bool,
+    pub answer: Option<String>,
 }
 
 /// What the authenticator app needs: shown once per enrolment, never stored in clear.
@@ -95,7 +216,11 @@ pub struct EnrolmentView {
 /// The second step of sign-in: which methods the person may use.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecondStepView {
+    /// Authenticator apps.
     pub methods: Vec<MethodView>,
+    pub phones: Vec<SecondStepPhone>,
+    /// What to start with (`SignInMethod::as_str`): the default, or travel mode's.
+    pub start: Option<String>,
     /// 0 when remembering devices is off.
     pub remember_days: i64,
 }

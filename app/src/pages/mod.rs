@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod dev_phone;
 pub(crate) mod helpdesk;
 mod home;
 mod not_found;
@@ -14,6 +15,7 @@ mod sign_in_history;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
+pub use dev_phone::DevPhonePage;
 pub use helpdesk::HelpdeskPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;

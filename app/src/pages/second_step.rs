@@ -2,7 +2,8 @@
 //! another way" for the others, and "remember this browser" when policy allows.
 
 use crate::api::mfa::{VerifySecondStep, second_step};
-use crate::components::{AuthFrame, CodeField, FormAlert};
+use crate::api::phones::StartPhoneSignIn;
+use crate::components::{AuthFrame, CodeField, FormAlert, PhoneChallengeStep};
 use crate::domain::AppError;
 use crate::domain::views::SecondStepView;
 use leptos::prelude::*;
@@ -29,50 +30,91 @@ pub fn SecondStepPage() -> impl IntoView {
     }
 }
 
+/// One way to do the second step: an app's code, or a text or call to a phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Way {
+    /// "app", "sms" or "voice"
+    kind: &'static str,
+    method_id: i64,
+    label: String,
+}
+
+fn ways(view: &SecondStepView) -> Vec<Way> {
+    let mut all: Vec<Way> = view
+        .methods
+        .iter()
+        .map(|m| Way {
+            kind: "app",
+            method_id: m.id,
+            label: format!("Use a code from \u{201c}{}\u{201d}", m.name),
+        })
+        .collect();
+    for phone in &view.phones {
+        if phone.sms {
+            all.push(Way {
+                kind: "sms",
+                method_id: phone.method_id,
+                label: format!("Text a code to {}", phone.masked),
+            });
+        }
+        if phone.call {
+            all.push(Way {
+                kind: "voice",
+                method_id: phone.method_id,
+                label: format!("Call {}", phone.masked),
+            });
+        }
+    }
+    // The default (or travel mode's method) first.
+    let preferred = match view.start.as_deref() {
+        Some("sms") => "sms",
+        Some("phone_call") => "voice",
+        _ => "app",
+    };
+    all.sort_by_key(|w| w.kind != preferred);
+    all
+}
+
 #[component]
 fn CodeStep(view: SecondStepView) -> impl IntoView {
-    let action = ServerAction::<VerifySecondStep>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let code_error = Signal::derive(move || error.get().and_then(|e| e.for_field("code")));
     let query = use_query_map();
-    let methods = view.methods.clone();
-    let chosen = move || {
-        let wanted = query
-            .read()
-            .get("method")
-            .and_then(|m| m.parse::<i64>().ok());
-        methods
-            .iter()
-            .find(|m| Some(m.id) == wanted)
-            .or(methods.first())
-            .cloned()
+    let all = ways(&view);
+    let chosen = {
+        let all = all.clone();
+        move || {
+            let q = query.read();
+            let kind = q.get("way");
+            let id = q.get("method").and_then(|m| m.parse::<i64>().ok());
+            all.iter()
+                .find(|w| Some(w.kind) == kind.as_deref() && Some(w.method_id) == id)
+                .or(all.first())
+                .cloned()
+        }
     };
     let others = {
         let chosen = chosen.clone();
-        let all = view.methods.clone();
         move || {
+            let current = chosen();
             all.iter()
-                .filter(|m| Some(m.id) != chosen().map(|c| c.id))
+                .filter(|w| Some(*w) != current.as_ref())
                 .cloned()
                 .collect::<Vec<_>>()
         }
     };
     let remember_days = view.remember_days;
+    let names: Vec<(i64, String)> = view
+        .methods
+        .iter()
+        .map(|m| (m.id, m.name.clone()))
+        .collect();
     view! {
-        {move || chosen().map(|method| view! {
-            <p class="lede">"Open your authenticator app \u{201c}"{method.name.clone()}"\u{201d} and enter the code it shows for MFA Portal."</p>
-            <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <FormAlert error />
-                <input type="hidden" name="method_id" value=method.id />
-                <CodeField error=code_error />
-                {(remember_days > 0).then(|| view! {
-                    <div class="check">
-                        <input type="checkbox" id="remember" name="remember" value="on" />
-                        <label for="remember">{format!("Don't ask again on this browser for {remember_days} days")}</label>
-                    </div>
-                })}
-                <button type="submit" class="btn btn-primary btn-block">"Verify"</button>
-            </ActionForm>
+        {move || chosen().map(|way| {
+            if way.kind == "app" {
+                let name = names.iter().find(|(id, _)| *id == way.method_id).map(|(_, n)| n.clone()).unwrap_or_default();
+                view! { <AppCodeForm method_id=way.method_id name remember_days /> }.into_any()
+            } else {
+                view! { <PhoneWay way=way.clone() remember_days /> }.into_any()
+            }
         })}
         {
             let others = others.clone();
@@ -82,8 +124,8 @@ fn CodeStep(view: SecondStepView) -> impl IntoView {
                     <details class="other-ways">
                         <summary>"Sign in another way"</summary>
                         <ul class="plain-list">
-                            {list.into_iter().map(|m| view! {
-                                <li><a href=format!("/sign-in/verify?method={}", m.id)>{format!("Use a code from \u{201c}{}\u{201d}", m.name)}</a></li>
+                            {list.into_iter().map(|w| view! {
+                                <li><a href=format!("/sign-in/verify?way={}&method={}", w.kind, w.method_id)>{w.label}</a></li>
                             }).collect_view()}
                         </ul>
                     </details>
@@ -93,4 +135,75 @@ fn CodeStep(view: SecondStepView) -> impl IntoView {
         <p class="muted small"><a href="/sign-in">"Cancel and sign in again"</a></p>
     }
     .into_any()
+}
+
+#[component]
+fn RememberCheck(
+    remember_days: i64,
+    #[prop(optional)] checked: Option<RwSignal<bool>>,
+) -> impl IntoView {
+    (remember_days > 0).then(|| view! {
+        <div class="check">
+            <input
+                type="checkbox"
+                id="remember"
+                name="remember"
+                value="on"
+                on:change=move |ev| if let Some(signal) = checked { signal.set(event_target_checked(&ev)) }
+            />
+            <label for="remember">{format!("Don't ask again on this browser for {remember_days} days")}</label>
+        </div>
+    })
+}
+
+#[component]
+fn AppCodeForm(method_id: i64, name: String, remember_days: i64) -> impl IntoView {
+    let action = ServerAction::<VerifySecondStep>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let code_error = Signal::derive(move || error.get().and_then(|e| e.for_field("code")));
+    view! {
+        <p class="lede">"Open your authenticator app \u{201c}"{name}"\u{201d} and enter the code it shows for MFA Portal."</p>
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormAlert error />
+            <input type="hidden" name="method_id" value=method_id />
+            <CodeField error=code_error />
+            <RememberCheck remember_days />
+            <button type="submit" class="btn btn-primary btn-block">"Verify"</button>
+        </ActionForm>
+    }
+}
+
+/// A text or call: sent when the person asks (never on page load), then the code
+/// form or the wait for the call's answer.
+#[component]
+fn PhoneWay(way: Way, remember_days: i64) -> impl IntoView {
+    let start = ServerAction::<StartPhoneSignIn>::new();
+    let remember = RwSignal::new(false);
+    let error = Signal::derive(move || start.value().get().and_then(Result::err));
+    let challenge = move || start.value().get().and_then(Result::ok);
+    let go_home = Callback::new(move |_| {
+        let _ = window().location().set_href("/account");
+    });
+    let channel = way.kind;
+    let button = if channel == "sms" {
+        "Send code"
+    } else {
+        "Call me"
+    };
+    view! {
+        {move || match challenge() {
+            Some(c) => view! { <PhoneChallengeStep challenge=c purpose="sign_in" remember=remember.get_untracked() on_done=go_home /> }.into_any(),
+            None => view! {
+                <p class="lede">{way.label.clone()}"."</p>
+                <ActionForm action=start attr:class="form">
+                    <FormAlert error />
+                    <input type="hidden" name="method_id" value=way.method_id />
+                    <input type="hidden" name="channel" value=channel />
+                    <input type="hidden" name="purpose" value="sign_in" />
+                    <RememberCheck remember_days checked=remember />
+                    <button type="submit" class="btn btn-primary btn-block">{button}</button>
+                </ActionForm>
+            }.into_any(),
+        }}
+    }
 }

@@ -5,8 +5,8 @@ use crate::api::security::{
     ChangePassword, ForgetDevice, RemoveMethod, RenameMethod, security_info,
 };
 use crate::components::{
-    AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ErrorAlert, FormAlert,
-    PortalLayout, TextField,
+    AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, DefaultMethodSection, ErrorAlert,
+    FormAlert, PhonesSection, PortalLayout, TextField,
 };
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MfaState, Role};
@@ -77,6 +77,8 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
                 (true, true) => view! { <AddAuthenticator on_done=refresh /> }.into_any(),
             }}
         </section>
+        <PhonesSection phones=info.phones.clone() setup=info.phone_setup.clone() methods=info.methods.clone() verified refresh />
+        <DefaultMethodSection view_model=info.default_method.clone() refresh />
         <AppPasswordsSection initial=info.app_passwords.clone() methods=methods_for_apps verified refresh />
         <DevicesSection devices=info.devices refresh />
         <PasswordSection refresh />

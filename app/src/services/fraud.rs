@@ -208,3 +208,47 @@ fn alert_body(
         portal = state.policy.portal_url.trim_end_matches('/'),
     )
 }
+
+/// Alerts the admins that someone pressed 0# on a sign-in call they did not expect.
+pub async fn alert_call_fraud(
+    state: &AppState,
+    user: crate::store::UserId,
+    challenge: &crate::store::phone_challenges::ChallengeRow,
+    now: i64,
+) -> anyhow::Result<()> {
+    let Some(account) = users::find_by_id(&state.db, user).await? else {
+        return Ok(());
+    };
+    let recipients = alert_recipients(state).await?;
+    let subject = format!(
+        "Fraud report: {} pressed 0# on a sign-in call",
+        account.username
+    );
+    let body = format!(
+        "{name} ({username}) was called to approve a sign-in and pressed 0#: they did not ask for it.\n\n\
+         - Reported: {reported}\n\
+         - The sign-in was started: {started} from {ip}\n\
+         - Browser: {device}\n\n\
+         The sign-in was denied. Further texts and calls to this person are blocked until the report is resolved.\n\
+         Someone may know their password: consider a password reset.\n\n{portal}\n",
+        name = account.display_name,
+        username = account.username,
+        reported = utc_minutes(now),
+        started = utc_minutes(challenge.created_at),
+        ip = challenge.ip,
+        device = super::user_agent::describe(&challenge.user_agent),
+        portal = state.policy.portal_url,
+    );
+    for recipient in &recipients {
+        let message = NewMessage {
+            channel: "email",
+            user: None,
+            recipient,
+            subject: &subject,
+            body: &body,
+            now,
+        };
+        outbox::enqueue(state.db.pool(), message).await?;
+    }
+    Ok(())
+}

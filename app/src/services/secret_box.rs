@@ -19,6 +19,7 @@ pub struct Keys {
     cipher: XChaCha20Poly1305,
     device_mac_key: Zeroizing<[u8; 32]>,
     app_password_mac_key: Zeroizing<[u8; 32]>,
+    phone_code_mac_key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -36,6 +37,7 @@ impl Keys {
                 b"mfa-portal remembered-device token v1",
             )),
             app_password_mac_key: Zeroizing::new(derive(master, b"mfa-portal app password v1")),
+            phone_code_mac_key: Zeroizing::new(derive(master, b"mfa-portal phone code v1")),
         }
     }
 
@@ -99,6 +101,15 @@ impl Keys {
             &self.app_password_mac_key[..],
             normalised.as_bytes(),
         ))
+    }
+}
+
+impl Keys {
+    /// Keyed hash of a phone code bound to its challenge: the same code for another
+    /// challenge hashes differently, and a leaked table reveals no code.
+    pub fn phone_code_mac(&self, challenge_id: i64, code: &str) -> String {
+        let message = format!("{challenge_id}:{code}");
+        BASE64URL_NOPAD.encode(&derive(&self.phone_code_mac_key[..], message.as_bytes()))
     }
 }
 

@@ -21,6 +21,7 @@ pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecurityS
     let methods: Vec<MethodView> = methods::list_active(&state.db, caller.user_id)
         .await?
         .into_iter()
+        .filter(|m| m.kind == methods::KIND_TOTP)
         .map(method_view)
         .collect();
     let devices = remembered_devices::list_valid(&state.db, caller.user_id, now)
@@ -39,12 +40,16 @@ pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecurityS
         mfa_state: user.mfa_state,
         recently_verified: caller.recently_verified(now),
         app_passwords: super::app_passwords::list(state, caller).await?,
+        phones: super::phones::list(state, caller.user_id).await?,
+        phone_setup: super::phones::setup(state, caller.user_id).await?,
+        default_method: super::default_method::view(state, caller).await?,
     })
 }
 
 pub fn method_view(row: MethodRow) -> MethodView {
     let kind_label = match row.kind.as_str() {
         methods::KIND_TOTP => "Authenticator app",
+        crate::store::phones::KIND_PHONE => "Phone",
         _ => "Sign-in method",
     };
     MethodView {
@@ -70,6 +75,8 @@ pub async fn rename(
 pub enum RemoveRefusal {
     /// MFA is enforced and this is the last method.
     LastMethodRequired,
+    /// A phone set by the organisation, and policy keeps it.
+    SetByOrganisation,
     NotFound,
 }
 
@@ -83,6 +90,14 @@ pub async fn remove(
         return Ok(Err(RemoveRefusal::NotFound));
     };
     let keep_one = user.mfa_state == MfaState::Enforced;
+    if let Some(phone) = crate::store::phones::find(&state.db, caller.user_id, method_id).await?
+        && phone.set_by_org
+        && !super::portal_settings::load(&state.db)
+            .await?
+            .users_may_change_admin_phone
+    {
+        return Ok(Err(RemoveRefusal::SetByOrganisation));
+    }
     let Some(name) =
         methods::delete_for_user(&state.db, caller.user_id, method_id, keep_one).await?
     else {
@@ -112,20 +127,21 @@ pub async fn remove(
     Ok(Ok(()))
 }
 
-/// Audit entry and e-mail for a newly activated method.
+/// Audit entry and e-mail for a newly activated method; `what` describes it, as in
+/// `an authenticator app named "Phone"`.
 pub async fn method_added(
     state: &AppState,
     user: UserId,
     username: &str,
     email: &str,
-    name: &str,
+    what: &str,
     ip: &str,
 ) -> anyhow::Result<()> {
     let actor = Actor::User {
         id: user,
         username: username.to_owned(),
     };
-    let detail = format!("added authenticator app \"{name}\"");
+    let detail = format!("added {what}");
     let record = AuditRecord {
         actor: &actor,
         subject: Some(user),
@@ -135,7 +151,7 @@ pub async fn method_added(
     };
     audit::record(state.db.pool(), state.clock.now(), record).await?;
     let body = format!(
-        "An authenticator app named \"{name}\" was added to your MFA Portal account. If this was not you, contact your helpdesk now."
+        "{what} was added to your MFA Portal account as a sign-in method. If this was not you, contact your helpdesk now."
     );
     notice(
         state,

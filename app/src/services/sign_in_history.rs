@@ -12,8 +12,8 @@ use crate::store::sign_in_history::{self, Cursor, HistoryFilter, HistoryRow, Pag
 use crate::store::{Db, UserId};
 use bytes::Bytes;
 use futures_util::Stream;
+use time::OffsetDateTime;
 use time::macros::format_description;
-use time::{Date, OffsetDateTime};
 
 pub const PAGE_SIZE: i64 = 50;
 /// Rows per database round trip while exporting.
@@ -266,14 +266,7 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn parse_day(text: &str) -> Result<Date, &'static str> {
-    Date::parse(text, format_description!("[year]-[month]-[day]"))
-        .map_err(|_| "Enter a date as YYYY-MM-DD, for example 2026-11-01.")
-}
-
-fn start_of_day(day: Date) -> i64 {
-    day.midnight().assume_utc().unix_timestamp()
-}
+use super::time_format::{parse_day, start_of_day};
 
 fn iso_time(unix_seconds: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix_seconds)

@@ -1,7 +1,7 @@
 //! How times are shown to people: UTC, to the minute.
 
-use time::OffsetDateTime;
 use time::macros::format_description;
+use time::{Date, OffsetDateTime};
 
 pub fn utc_minutes(unix_seconds: i64) -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
@@ -9,6 +9,26 @@ pub fn utc_minutes(unix_seconds: i64) -> String {
         .ok()
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_else(|| "unknown time".to_owned())
+}
+
+/// The UTC day of a time, `2026-11-22`.
+pub fn utc_day(unix_seconds: i64) -> String {
+    let format = format_description!("[year]-[month]-[day]");
+    OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| "unknown day".to_owned())
+}
+
+/// A day typed as `YYYY-MM-DD`.
+pub fn parse_day(text: &str) -> Result<Date, &'static str> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| "Enter a date as YYYY-MM-DD, for example 2026-11-01.")
+}
+
+/// Midnight UTC at the start of `day`.
+pub fn start_of_day(day: Date) -> i64 {
+    day.midnight().assume_utc().unix_timestamp()
 }
 
 #[cfg(test)]

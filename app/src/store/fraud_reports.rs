@@ -133,3 +133,16 @@ fn from_row(row: &AnyRow) -> anyhow::Result<FraudReportRow> {
         secured_at: row.try_get("secured_at")?,
     })
 }
+
+/// Whether the user has an open fraud report from a call (0#): phone prompts stay
+/// blocked until an admin resolves it.
+pub async fn open_call_report_exists(db: &Db, user: UserId) -> anyhow::Result<bool> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM fraud_reports WHERE user_id = $1 AND source = 'call' AND status = 'open'",
+    )
+    .bind(user.0)
+    .fetch_one(db.pool())
+    .await
+    .context("looking for open call fraud reports")?;
+    Ok(count > 0)
+}

@@ -3,14 +3,20 @@
 
 pub mod app_passwords;
 pub mod audit;
+pub mod dev_phone;
 pub mod fraud_reports;
 pub mod history_generator;
 pub mod methods;
 pub mod outbox;
+pub mod phone_challenges;
+pub mod phone_sends;
+pub mod phones;
 pub mod remembered_devices;
+pub mod settings;
 pub mod sign_in_events;
 pub mod sign_in_history;
 pub mod totp;
+pub mod travel_windows;
 pub mod users;
 
 use sqlx::AnyPool;

@@ -39,38 +39,70 @@ pub async fn subjects_for(db: &Db, user: UserId) -> anyhow::Result<Vec<String>> 
 
 pub struct ClaimedMessage {
     pub id: i64,
+    pub channel: String,
     pub recipient: String,
     pub subject: String,
     pub body: String,
     pub attempts: i64,
 }
 
-/// Claims due pending e-mails by pushing their next attempt to `lease_until`. The
-/// re-check in the outer WHERE makes a concurrent claimer skip rows just taken.
+/// Which worker claims: e-mail, or texts and calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channels {
+    Email,
+    Phone,
+}
+
+impl Channels {
+    fn condition(self) -> &'static str {
+        match self {
+            Channels::Email => "channel = 'email'",
+            Channels::Phone => "channel IN ('sms', 'voice')",
+        }
+    }
+}
+
+/// Claims due pending e-mails by pushing their next attempt to `lease_until`.
 pub async fn claim_due_emails(
     db: &Db,
     now: i64,
     lease_until: i64,
     limit: i64,
 ) -> anyhow::Result<Vec<ClaimedMessage>> {
+    claim_due(db, Channels::Email, now, lease_until, limit).await
+}
+
+/// Claims due pending messages of `channels` by pushing their next attempt to
+/// `lease_until`. The re-check in the outer WHERE makes a concurrent claimer skip
+/// rows just taken.
+pub async fn claim_due(
+    db: &Db,
+    channels: Channels,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<ClaimedMessage>> {
     use sqlx::Row;
-    let rows = sqlx::query(
+    let sql = format!(
         "UPDATE outbox SET next_attempt_at = $2 WHERE id IN (SELECT id FROM outbox WHERE \
-         channel = 'email' AND status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
+         {} AND status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
          AND status = 'pending' AND next_attempt_at <= $1 \
-         RETURNING id, recipient, subject, body, attempts",
-    )
-    .bind(now)
-    .bind(lease_until)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await
-    .context("claiming due e-mails")?;
+         RETURNING id, channel, recipient, subject, body, attempts",
+        channels.condition()
+    );
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(lease_until)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+        .context("claiming due messages")?;
     let mut claimed: Vec<ClaimedMessage> = rows
         .iter()
         .map(|row| {
             Ok(ClaimedMessage {
                 id: row.try_get("id")?,
+                channel: row.try_get("channel")?,
                 recipient: row.try_get("recipient")?,
                 subject: row.try_get("subject")?,
                 body: row.try_get("body")?,
@@ -80,6 +112,16 @@ pub async fn claim_due_emails(
         .collect::<anyhow::Result<_>>()?;
     claimed.sort_by_key(|m| m.id);
     Ok(claimed)
+}
+
+/// Blanks a sent message's body: a text's code has no business staying around.
+pub async fn redact_body(db: &Db, id: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE outbox SET body = '' WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .context("blanking a sent message")?;
+    Ok(())
 }
 
 pub async fn mark_sent(db: &Db, id: i64, now: i64) -> anyhow::Result<()> {

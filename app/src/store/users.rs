@@ -262,3 +262,22 @@ pub async fn admin_emails(db: &Db) -> anyhow::Result<Vec<String>> {
         .await
         .context("listing administrators' addresses")
 }
+
+/// The method the user's sign-in starts with (`SignInMethod::as_str`), if chosen.
+pub async fn default_method(db: &Db, id: UserId) -> anyhow::Result<Option<String>> {
+    sqlx::query_scalar("SELECT default_method FROM users WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(db.pool())
+        .await
+        .context("reading the default method")
+}
+
+pub async fn set_default_method(db: &Db, id: UserId, method: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET default_method = $2 WHERE id = $1")
+        .bind(id.0)
+        .bind(method)
+        .execute(db.pool())
+        .await
+        .context("storing the default method")?;
+    Ok(())
+}

@@ -19,6 +19,8 @@ pub struct CsrfPolicy {
 /// The non-browser API: authenticated per request (HTTP Basic), never by cookie, so a
 /// forged cross-site request carries nothing to abuse.
 const COOKIELESS_API_PREFIX: &str = "/api/v1/";
+/// The phone gateway's callbacks: signed by the gateway (checked by the handler).
+const GATEWAY_WEBHOOK_PREFIX: &str = "/webhooks/";
 
 pub async fn refuse_cross_site(
     State(policy): State<Arc<CsrfPolicy>>,
@@ -48,7 +50,8 @@ pub async fn refuse_cross_site(
 }
 
 fn is_cookieless_api(req: &Request) -> bool {
-    req.uri().path().starts_with(COOKIELESS_API_PREFIX)
+    let path = req.uri().path();
+    path.starts_with(COOKIELESS_API_PREFIX) || path.starts_with(GATEWAY_WEBHOOK_PREFIX)
 }
 
 fn is_safe_method(method: &Method) -> bool {
@@ -92,7 +95,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_cookieless_api_is_exempt() {
+    fn only_the_cookieless_api_and_the_signed_webhooks_are_exempt() {
         let api = Request::builder()
             .method(Method::POST)
             .uri("/api/v1/app-password/verify")
@@ -106,6 +109,12 @@ mod tests {
             .body(Body::empty())
             .unwrap();
         assert!(!is_cookieless_api(&lookalike));
+        let webhook = Request::builder()
+            .method(Method::POST)
+            .uri("/webhooks/voice/abc/gather")
+            .body(Body::empty())
+            .unwrap();
+        assert!(is_cookieless_api(&webhook));
     }
 
     #[test]

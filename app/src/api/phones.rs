@@ -1,0 +1,260 @@
+//! Phones: adding and verifying one, texts and calls at the second step and for
+//! confirming identity, and the status a page waiting for a call polls.
+
+use crate::domain::AppError;
+use crate::domain::views::{ChallengeStatus, PhoneChallengeView};
+use leptos::prelude::*;
+
+/// Adds a phone and sends the text (or places the call) that verifies it.
+#[server(endpoint = "add_phone")]
+pub async fn add_phone(
+    region: String,
+    number: String,
+    phone_type: String,
+    channel: String,
+) -> Result<PhoneChallengeView, AppError> {
+    use crate::services::phones::{self, NewPhoneInput};
+    let ctx = super::guard::request()?;
+    let who = enroller_requester(&ctx).await?.0;
+    let input = NewPhoneInput {
+        region: &region,
+        number: &number,
+        phone_type: &phone_type,
+        channel: &channel,
+    };
+    phones::add(&ctx.state, &who, input)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|e| ctx.refuse(e))
+}
+
+/// Checks the code that verifies a phone being added; when registering at sign-in,
+/// this also completes the sign-in.
+#[server(endpoint = "verify_phone")]
+pub async fn verify_phone(challenge_id: i64, code: String) -> Result<(), AppError> {
+    use crate::services::phones::{self, Purpose};
+    let ctx = super::guard::request()?;
+    let code = parse_code(&ctx, &code)?;
+    let (who, enroller) = enroller_requester(&ctx).await?;
+    phones::verify_code(&ctx.state, &who, challenge_id, Purpose::Enrol, &code)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|e| ctx.refuse(e))?;
+    finish_registration(&ctx, &enroller).await
+}
+
+/// Sends a new code (or calls again) for a challenge of this session.
+#[server(endpoint = "resend_phone_code")]
+pub async fn resend_phone_code(
+    challenge_id: i64,
+    purpose: String,
+) -> Result<PhoneChallengeView, AppError> {
+    use crate::services::phones;
+    let ctx = super::guard::request()?;
+    let (who, purpose) = requester_for(&ctx, &purpose).await?;
+    phones::resend(&ctx.state, &who, challenge_id, purpose)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|e| ctx.refuse(e))
+}
+
+/// Where a text or call stands. An approved call completes what it was for: the
+/// sign-in, the confirmation, or (when registering) the sign-in after adding.
+#[server(endpoint = "phone_status")]
+pub async fn phone_status(
+    challenge_id: i64,
+    purpose: String,
+    remember: Option<String>,
+) -> Result<ChallengeStatus, AppError> {
+    use crate::services::phone_calls;
+    use crate::services::phones::Purpose;
+    let ctx = super::guard::request()?;
+    let (who, purpose) = requester_for(&ctx, &purpose).await?;
+    let status = phone_calls::status(&ctx.state, &who, challenge_id, purpose)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .ok_or_else(|| ctx.refuse(AppError::PhoneChallengeOver))?;
+    if status != ChallengeStatus::Approved {
+        return Ok(status);
+    }
+    match purpose {
+        Purpose::Enrol => {
+            let (_, enroller) = enroller_requester(&ctx).await?;
+            finish_registration(&ctx, &enroller).await?;
+        }
+        Purpose::SignIn | Purpose::Confirm => {
+            let taken = phone_calls::take_approval(&ctx.state, &who, challenge_id, purpose)
+                .await
+                .map_err(|e| ctx.internal(e))?;
+            if !taken {
+                return Err(ctx.refuse(AppError::PhoneChallengeOver));
+            }
+            complete(&ctx, purpose, who.bound_event_id, remember.is_some()).await?;
+        }
+    }
+    Ok(ChallengeStatus::Approved)
+}
+
+/// The second step by phone: send a text or place a call to one of the person's
+/// phones.
+#[server(endpoint = "start_phone_sign_in")]
+pub async fn start_phone_sign_in(
+    method_id: i64,
+    channel: String,
+    purpose: String,
+) -> Result<PhoneChallengeView, AppError> {
+    use crate::domain::PhoneChannel;
+    use crate::services::phones;
+    use crate::store::phones as phone_store;
+    let ctx = super::guard::request()?;
+    let (who, purpose) = requester_for(&ctx, &purpose).await?;
+    let channel = PhoneChannel::parse(&channel)
+        .ok_or_else(|| ctx.refuse(AppError::invalid("channel", "Choose a text or a call.")))?;
+    let phone = phone_store::find(&ctx.state.db, who.user, method_id)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .filter(|p| p.active)
+        .ok_or_else(|| ctx.refuse(AppError::MethodNotFound))?;
+    phones::start(&ctx.state, &who, &phone, channel, purpose)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|e| ctx.refuse(e))
+}
+
+/// Checks a code from a text (or a code call) at the second step or to confirm
+/// identity.
+#[server(endpoint = "verify_phone_sign_in")]
+pub async fn verify_phone_sign_in(
+    challenge_id: i64,
+    code: String,
+    purpose: String,
+    remember: Option<String>,
+) -> Result<(), AppError> {
+    use crate::services::phones;
+    let ctx = super::guard::request()?;
+    let code = parse_code(&ctx, &code)?;
+    let (who, purpose) = requester_for(&ctx, &purpose).await?;
+    let event_id = phones::verify_code(&ctx.state, &who, challenge_id, purpose, &code)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|e| ctx.refuse(e))?
+        .unwrap_or(who.bound_event_id);
+    complete(&ctx, purpose, event_id, remember.is_some()).await?;
+    if purpose == phones::Purpose::SignIn {
+        leptos_axum::redirect("/account");
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub use server_side::*;
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::super::guard::RequestContext;
+    use super::super::security::Enroller;
+    use crate::domain::{AppError, OtpCode};
+    use crate::services::caller::{self, PendingStage};
+    use crate::services::phones::{Purpose, Requester};
+    use crate::services::sign_in::{SignInNext, SignedIn};
+
+    pub fn parse_code(ctx: &RequestContext, raw: &str) -> Result<OtpCode, AppError> {
+        OtpCode::parse(raw).map_err(|e| ctx.refuse(AppError::invalid("code", e.to_string())))
+    }
+
+    fn requester(
+        ctx: &RequestContext,
+        user: crate::store::UserId,
+        bound: i64,
+    ) -> Result<Requester, AppError> {
+        Ok(Requester {
+            user,
+            bound_event_id: bound,
+            ip: ctx.client_ip()?,
+            user_agent: ctx.user_agent(),
+        })
+    }
+
+    /// Who may add a phone now, bound to their sign-in.
+    pub async fn enroller_requester(
+        ctx: &RequestContext,
+    ) -> Result<(Requester, Enroller), AppError> {
+        let enroller = super::super::security::enroller(ctx).await?;
+        Ok((
+            requester(ctx, enroller.user_id, enroller.event_id)?,
+            enroller,
+        ))
+    }
+
+    /// The requester for `purpose`: the half-signed-in person at the second step,
+    /// the signed-in person to confirm identity, the enroller to add a phone.
+    pub async fn requester_for(
+        ctx: &RequestContext,
+        purpose: &str,
+    ) -> Result<(Requester, Purpose), AppError> {
+        match purpose {
+            "sign_in" => {
+                let pending = caller::pending(&ctx.state, ctx.session())
+                    .await
+                    .map_err(|e| ctx.internal(e))?
+                    .filter(|p| p.stage == PendingStage::SecondFactor)
+                    .ok_or_else(|| ctx.refuse(AppError::SignInExpired))?;
+                let who = requester(ctx, crate::store::UserId(pending.user_id), pending.event_id)?;
+                Ok((who, Purpose::SignIn))
+            }
+            "confirm" => {
+                let caller = ctx.require_user().await?;
+                Ok((
+                    requester(ctx, caller.user_id, caller.sign_in_event_id)?,
+                    Purpose::Confirm,
+                ))
+            }
+            "enrol" => Ok((enroller_requester(ctx).await?.0, Purpose::Enrol)),
+            _ => Err(ctx.refuse(AppError::invalid("form", "Reload the page and try again."))),
+        }
+    }
+
+    /// After a correct code or an approved call: sign in, or mark the session as
+    /// recently verified.
+    pub async fn complete(
+        ctx: &RequestContext,
+        purpose: Purpose,
+        event_id: i64,
+        remember: bool,
+    ) -> Result<(), AppError> {
+        match purpose {
+            Purpose::SignIn => {
+                let pending = caller::pending(&ctx.state, ctx.session())
+                    .await
+                    .map_err(|e| ctx.internal(e))?
+                    .ok_or_else(|| ctx.refuse(AppError::SignInExpired))?;
+                super::super::mfa::complete_second_step(ctx, &pending, event_id, remember).await
+            }
+            Purpose::Confirm => caller::mark_verified(ctx.session(), ctx.state.clock.now())
+                .await
+                .map_err(|e| ctx.internal(e)),
+            Purpose::Enrol => Ok(()),
+        }
+    }
+
+    /// A phone added while registering at sign-in completes that sign-in.
+    pub async fn finish_registration(
+        ctx: &RequestContext,
+        enroller: &Enroller,
+    ) -> Result<(), AppError> {
+        if !enroller.registering {
+            return Ok(());
+        }
+        let signed_in = SignedIn {
+            user_id: enroller.user_id,
+            event_id: enroller.event_id,
+            next: SignInNext::Complete { verified: true },
+            session_epoch: enroller.session_epoch,
+        };
+        caller::start_session(ctx.session(), signed_in, ctx.state.clock.now(), true)
+            .await
+            .map_err(|e| ctx.internal(e))?;
+        leptos_axum::redirect("/account");
+        Ok(())
+    }
+}

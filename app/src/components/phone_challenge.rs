@@ -1,0 +1,174 @@
+//! A text or call under way: the code form (with "send again"), or, for a call that
+//! asks to press #, a status that follows the call until it is answered.
+
+use super::{CodeField, FormAlert};
+use crate::api::phones::{ResendPhoneCode, VerifyPhone, VerifyPhoneSignIn, phone_status};
+use crate::domain::AppError;
+use crate::domain::views::{ChallengeStatus, PhoneChallengeView};
+use leptos::prelude::*;
+
+/// `purpose`: "enrol", "sign_in" or "confirm". `on_done` runs after a correct code
+/// or an approved call (sign-in pages navigate on their own).
+#[component]
+pub fn PhoneChallengeStep(
+    challenge: PhoneChallengeView,
+    purpose: &'static str,
+    #[prop(default = false)] remember: bool,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let current = RwSignal::new(challenge);
+    let resend = ServerAction::<ResendPhoneCode>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = resend.value().get() {
+            current.set(view);
+        }
+    });
+    let resend_error = Signal::derive(move || resend.value().get().and_then(Result::err));
+    let resent = move || matches!(resend.value().get(), Some(Ok(_)));
+    let what = move || {
+        let c = current.get();
+        match (c.channel.as_str(), c.press_to_approve) {
+            ("sms", _) => format!(
+                "We texted a 6-digit code to {}. It expires at {}.",
+                c.number, c.expires
+            ),
+            (_, true) => format!(
+                "We are calling {}. Answer and press # to approve, or 0# if you did not ask for this.",
+                c.number
+            ),
+            _ => format!(
+                "We are calling {}. Listen for the 6-digit code and enter it here.",
+                c.number
+            ),
+        }
+    };
+    view! {
+        <div class="phone-challenge">
+            <p class="lede" aria-live="polite">{what}</p>
+            {move || {
+                let c = current.get();
+                if c.channel == "voice" && c.press_to_approve {
+                    view! { <CallWait challenge_id=c.challenge_id purpose remember on_done /> }.into_any()
+                } else {
+                    view! { <CodeForm challenge_id=c.challenge_id purpose remember on_done /> }.into_any()
+                }
+            }}
+            <ActionForm action=resend attr:class="inline-form">
+                <FormAlert error=resend_error />
+                <input type="hidden" name="challenge_id" value=move || current.get().challenge_id />
+                <input type="hidden" name="purpose" value=purpose />
+                <button type="submit" class="btn btn-link">
+                    {move || if current.get().channel == "sms" { "Send a new code" } else { "Call again" }}
+                </button>
+                {move || resent().then(|| view! { <span class="muted small" role="status">" Sent again."</span> })}
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn CodeForm(
+    challenge_id: i64,
+    purpose: &'static str,
+    remember: bool,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let enrol = ServerAction::<VerifyPhone>::new();
+    let sign_in = ServerAction::<VerifyPhoneSignIn>::new();
+    let error = Signal::derive(move || {
+        if purpose == "enrol" {
+            enrol.value().get().and_then(Result::err)
+        } else {
+            sign_in.value().get().and_then(Result::err)
+        }
+    });
+    let code_error = Signal::derive(move || error.get().and_then(|e| e.for_field("code")));
+    Effect::new(move |_| {
+        let done = matches!(enrol.value().get(), Some(Ok(())))
+            || matches!(sign_in.value().get(), Some(Ok(())));
+        if done {
+            on_done.run(());
+        }
+    });
+    let fields = view! {
+        <FormAlert error=Signal::derive(move || error.get().filter(|e| e.for_field("code").is_none())) />
+        <input type="hidden" name="challenge_id" value=challenge_id />
+        <CodeField label="Code from the text or call" error=code_error />
+    };
+    if purpose == "enrol" {
+        view! {
+            <ActionForm action=enrol attr:class="form" attr:novalidate=true>
+                {fields}
+                <button type="submit" class="btn btn-primary">"Verify"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ActionForm action=sign_in attr:class="form" attr:novalidate=true>
+                {fields}
+                <input type="hidden" name="purpose" value=purpose />
+                {remember.then(|| view! { <input type="hidden" name="remember" value="on" /> })}
+                <button type="submit" class="btn btn-primary btn-block">"Verify"</button>
+            </ActionForm>
+        }
+        .into_any()
+    }
+}
+
+/// Asks every two seconds how the call went, until it is decided.
+#[component]
+fn CallWait(
+    challenge_id: i64,
+    purpose: &'static str,
+    remember: bool,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let status = RwSignal::new(ChallengeStatus::Waiting);
+    let failure = RwSignal::new(None::<AppError>);
+    let poll = Action::new(move |_: &()| async move {
+        let remember = remember.then(|| "on".to_owned());
+        phone_status(challenge_id, purpose.to_owned(), remember).await
+    });
+    Effect::new(move |_| match poll.value().get() {
+        Some(Ok(now)) => {
+            status.set(now);
+            if now == ChallengeStatus::Approved {
+                on_done.run(());
+            }
+        }
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
+    });
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || {
+                if status.get_untracked() == ChallengeStatus::Waiting
+                    && !poll.pending().get_untracked()
+                {
+                    poll.dispatch(());
+                }
+            },
+            std::time::Duration::from_secs(2),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let words = move || match status.get() {
+        ChallengeStatus::Waiting => "Waiting for your answer on the phone…",
+        ChallengeStatus::Approved => "Approved. One moment…",
+        ChallengeStatus::Denied => "The call was not approved. Call again or use another method.",
+        ChallengeStatus::FraudReported => {
+            "You reported this sign-in as fraud. It was denied and your administrator was told."
+        }
+        ChallengeStatus::Unreachable => {
+            "We could not reach your phone. Try again or use another method."
+        }
+        ChallengeStatus::Expired => "The call request expired. Call again or use another method.",
+    };
+    view! {
+        <p class="call-status" role="status" aria-live="polite">{words}</p>
+        <FormAlert error=Signal::derive(move || failure.get()) />
+    }
+}

@@ -1,0 +1,153 @@
+//! Security info: the person's phones, and adding one (country, number, kind, text
+//! or call), verified before it counts.
+
+use super::{ConfirmIdentityForm, FormAlert, PhoneChallengeStep, TextField};
+use crate::api::phones::AddPhone;
+use crate::api::security::RemoveMethod;
+use crate::domain::views::{MethodView, PhoneSetupView, PhoneView};
+use leptos::prelude::*;
+
+#[component]
+pub fn PhonesSection(
+    phones: Vec<PhoneView>,
+    setup: Option<PhoneSetupView>,
+    methods: Vec<MethodView>,
+    verified: bool,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let adding = RwSignal::new(false);
+    let methods_for_confirm = methods.clone();
+    view! {
+        <section class="card" aria-labelledby="phones-title">
+            <h2 id="phones-title">"Phones"</h2>
+            <p class="note">"Texts and calls can be intercepted or redirected (for example by taking over your phone number), so they are weaker than an authenticator app. Prefer the app where you can."</p>
+            {if phones.is_empty() {
+                view! { <p class="muted">"No phone yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="methods">
+                        {phones.into_iter().map(|p| view! { <PhoneItem phone=p refresh /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {setup.map(|setup| view! {
+                {move || match (adding.get(), verified) {
+                    (false, _) => view! {
+                        <button type="button" class="btn" on:click=move |_| adding.set(true)>"Add a phone"</button>
+                    }.into_any(),
+                    (true, false) => view! {
+                        <p>"For your security, confirm it's you first."</p>
+                        <ConfirmIdentityForm methods=methods_for_confirm.clone() on_done=refresh />
+                    }.into_any(),
+                    (true, true) => view! { <AddPhoneForm setup=setup.clone() on_done=refresh /> }.into_any(),
+                }}
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn PhoneItem(phone: PhoneView, refresh: Callback<()>) -> impl IntoView {
+    let remove = ServerAction::<RemoveMethod>::new();
+    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            refresh.run(());
+        }
+    });
+    let uses = if phone.takes_sms {
+        "Texts and calls"
+    } else {
+        "Calls"
+    };
+    view! {
+        <li class="method">
+            <div class="method-head">
+                <strong>{phone.number.clone()}</strong>
+                <span class="muted">{phone.type_label.clone()}</span>
+                {phone.set_by_org.then(|| view! { <span class="badge">"Set by your organisation"</span> })}
+            </div>
+            <p class="muted small">{uses}" · added "{phone.added.clone()}</p>
+            {if phone.locked {
+                view! { <p class="muted small">"Your organisation manages this number. Ask your helpdesk to change it."</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=remove attr:class="form inline-form">
+                        <FormAlert error=remove_error />
+                        <input type="hidden" name="method_id" value=phone.method_id />
+                        <button type="submit" class="btn btn-danger">{format!("Remove {}", phone.number)}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn AddPhoneForm(setup: PhoneSetupView, on_done: Callback<()>) -> impl IntoView {
+    let add = ServerAction::<AddPhone>::new();
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
+    };
+    let challenge = move || add.value().get().and_then(Result::ok);
+    let default_region = setup.default_region.clone();
+    let call_hint = if setup.press_to_approve {
+        "Call me (answer and press #)"
+    } else {
+        "Call me (we read out a code)"
+    };
+    let form = view! {
+        <ActionForm action=add attr:class="form" attr:novalidate=true>
+            <FormAlert error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::domain::AppError::Invalid { .. }))) />
+            <SelectField name="region" label="Country or region" error=field("region")>
+                {setup.regions.iter().map(|r| {
+                    let selected = r.code == default_region;
+                    view! { <option value=r.code.clone() selected=selected>{r.label.clone()}</option> }
+                }).collect_view()}
+            </SelectField>
+            <TextField name="number" label="Phone number" kind="tel" autocomplete="tel" hint="As you would dial it, like 0612 345 678 or +31 6 12345678." error=field("number") />
+            <SelectField name="phone_type" label="Kind of phone" error=field("phone_type")>
+                {setup.types.iter().map(|(value, label)| view! { <option value=value.clone()>{label.clone()}</option> }).collect_view()}
+            </SelectField>
+            <fieldset class="field choice" aria-describedby="channel-error">
+                <legend>"How should we check it?"</legend>
+                {setup.sms_allowed.then(|| view! {
+                    <div class="check"><input type="radio" id="channel-sms" name="channel" value="sms" checked=true /><label for="channel-sms">"Text me a code"</label></div>
+                })}
+                {setup.voice_allowed.then(|| view! {
+                    <div class="check"><input type="radio" id="channel-voice" name="channel" value="voice" checked=!setup.sms_allowed /><label for="channel-voice">{call_hint}</label></div>
+                })}
+                <p class="muted small">"Office and alternate phones take calls only."</p>
+                {move || field("channel").get().map(|text| view! { <p class="field-error" id="channel-error">{text}</p> })}
+            </fieldset>
+            <button type="submit" class="btn btn-primary">"Next"</button>
+        </ActionForm>
+    };
+    view! {
+        {move || challenge().map(|c| view! { <PhoneChallengeStep challenge=c purpose="enrol" on_done /> })}
+        <div class:hidden=move || challenge().is_some()>{form}</div>
+    }
+}
+
+/// A labelled `<select>` with its error under it.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-invalid=move || error.get().is_some().then_some("true") aria-describedby=move || error.get().map(|_| described.clone())>
+                {children()}
+            </select>
+            {move || error.get().map(|text| view! { <p class="field-error" id=error_id.clone()>{text}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,101 @@
+//! `/dev/phone`: the development phone. Texts and calls the portal "sent" while in
+//! development mode; a tester reads codes here and answers calls by pressing keys.
+//! Outside development mode the server refuses it and this shows "not found".
+
+use crate::api::dev_phone::{DevPhoneAnswer, dev_phone_messages};
+use crate::components::{AuthFrame, FormAlert, set_status};
+use crate::domain::AppError;
+use crate::domain::views::DevPhoneMessageView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DevPhonePage() -> impl IntoView {
+    let version = RwSignal::new(0_u32);
+    let messages = Resource::new(move || version.get(), |_| dev_phone_messages());
+    let reload = Callback::new(move |_| version.update(|v| *v += 1));
+    view! {
+        <Title text="Development phone" />
+        <AuthFrame title="Development phone" wide=true>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match messages.await {
+                        Ok(list) => view! { <Inbox list reload /> }.into_any(),
+                        Err(AppError::NotFound) => {
+                            set_status(404);
+                            view! { <p>"There is no page at this address."</p> }.into_any()
+                        }
+                        Err(error) => view! { <FormAlert error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </AuthFrame>
+    }
+}
+
+#[component]
+fn Inbox(list: Vec<DevPhoneMessageView>, reload: Callback<()>) -> impl IntoView {
+    view! {
+        <p class="note">"Development mode only: texts and calls go nowhere but here."</p>
+        <button type="button" class="btn" on:click=move |_| reload.run(())>"Refresh"</button>
+        {if list.is_empty() {
+            view! { <p class="muted">"Nothing yet."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="methods dev-phone">
+                    {list.into_iter().map(|m| view! { <Message message=m reload /> }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}
+
+#[component]
+fn Message(message: DevPhoneMessageView, reload: Callback<()>) -> impl IntoView {
+    let answer = ServerAction::<DevPhoneAnswer>::new();
+    let error = Signal::derive(move || answer.value().get().and_then(Result::err));
+    let heard = move || answer.value().get().and_then(Result::ok);
+    Effect::new(move |_| {
+        if heard().is_some() {
+            reload.run(());
+        }
+    });
+    let kind = if message.kind == "sms" {
+        "Text to "
+    } else {
+        "Call to "
+    };
+    let id = message.id;
+    view! {
+        <li class="method dev-message" data-kind=message.kind.clone()>
+            <div class="method-head">
+                <strong>{kind}{message.to.clone()}</strong>
+                <span class="muted small">{message.at.clone()}</span>
+            </div>
+            <p class="dev-body">{message.body.clone()}</p>
+            {message.answer.clone().map(|a| view! { <p class="muted small">"Answered: "{a}</p> })}
+            {message.awaiting_answer.then(|| view! {
+                <FormAlert error />
+                <div class="dev-keys" role="group" aria-label=format!("Answer call {id}")>
+                    {["#", "0#", "hang-up", "no-answer"].into_iter().map(|keys| {
+                        let label = match keys {
+                            "#" => "Press #",
+                            "0#" => "Press 0#",
+                            "hang-up" => "Hang up",
+                            _ => "Don't answer",
+                        };
+                        view! {
+                            <ActionForm action=answer attr:class="inline-form">
+                                <input type="hidden" name="message_id" value=id />
+                                <input type="hidden" name="keys" value=keys />
+                                <button type="submit" class="btn">{label}</button>
+                            </ActionForm>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+            {move || heard().map(|words| view! { <p role="status">{words}</p> })}
+        </li>
+    }
+}

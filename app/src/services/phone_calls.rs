@@ -1,0 +1,249 @@
+//! The other side of texts and calls: a call's answer (press # or 0#) and final
+//! status from the gateway's webhook or the development phone, a delivery that
+//! finally failed, and the status a waiting page polls.
+
+use super::audit::{self, Actor, AuditRecord};
+use super::phones::{self, Purpose, Requester};
+use crate::domain::ResultCode;
+use crate::domain::views::ChallengeStatus;
+use crate::state::AppState;
+use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
+use crate::store::phone_challenges::{self, ChallengeRow};
+use crate::store::{UserId, users};
+use anyhow::Context;
+use std::net::IpAddr;
+
+/// What the caller heard after pressing keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallOutcome {
+    Approved,
+    FraudReported,
+    Denied,
+    /// The call was not open any more (answered, expired, unknown).
+    Ignored,
+}
+
+impl CallOutcome {
+    /// The sentence the call says before hanging up.
+    pub fn speech(self) -> &'static str {
+        match self {
+            CallOutcome::Approved => "Thank you. The sign-in is approved. Goodbye.",
+            CallOutcome::FraudReported => {
+                "The sign-in was denied and reported as fraud. Your administrator has been told. Goodbye."
+            }
+            CallOutcome::Denied => "That key is not an answer. The sign-in was denied. Goodbye.",
+            CallOutcome::Ignored => "This request is no longer open. Goodbye.",
+        }
+    }
+}
+
+fn challenge_ip(challenge: &ChallengeRow) -> IpAddr {
+    challenge.ip.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// Records the sign-in event for a decided call (not for adding a phone).
+async fn record(
+    state: &AppState,
+    challenge: &ChallengeRow,
+    code: ResultCode,
+) -> anyhow::Result<()> {
+    if challenge.purpose != Purpose::Enrol.as_str() {
+        phones::event(
+            state,
+            &challenge_ip(challenge),
+            &challenge.user_agent,
+            UserId(challenge.user_id),
+            code,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The keys pressed on a press-# call, up to the `#`: nothing approves, `0` reports
+/// fraud, anything else denies.
+pub async fn answered(state: &AppState, token: &str, digits: &str) -> anyhow::Result<CallOutcome> {
+    let Some(challenge) = phone_challenges::find_by_token(&state.db, token).await? else {
+        return Ok(CallOutcome::Ignored);
+    };
+    let now = state.clock.now();
+    if challenge.status != "open" || now > challenge.expires_at {
+        return Ok(CallOutcome::Ignored);
+    }
+    let (status, code, outcome) = match digits.trim() {
+        "" => ("approved", ResultCode::PINEntered, CallOutcome::Approved),
+        "0" => (
+            "fraud",
+            ResultCode::FraudCodeEntered,
+            CallOutcome::FraudReported,
+        ),
+        _ => ("denied", ResultCode::InvalidPhoneInput, CallOutcome::Denied),
+    };
+    if !phone_challenges::decide(&state.db, challenge.id, status, code.code(), now).await? {
+        return Ok(CallOutcome::Ignored);
+    }
+    record(state, &challenge, code).await?;
+    match outcome {
+        CallOutcome::Approved if challenge.purpose == Purpose::Enrol.as_str() => {
+            approve_enrolment(state, &challenge).await?;
+        }
+        CallOutcome::FraudReported => report_fraud(state, &challenge, now).await?,
+        _ => {}
+    }
+    Ok(outcome)
+}
+
+/// A press-# call that verified a phone being added: the phone becomes a method.
+async fn approve_enrolment(state: &AppState, challenge: &ChallengeRow) -> anyhow::Result<()> {
+    let user = users::find_by_id(&state.db, UserId(challenge.user_id))
+        .await?
+        .context("the caller's account is gone")?;
+    let who = Requester {
+        user: user.id,
+        bound_event_id: challenge.bound_event_id,
+        ip: challenge_ip(challenge),
+        user_agent: challenge.user_agent.clone(),
+    };
+    phone_challenges::consume_approved(&state.db, challenge.id, state.clock.now()).await?;
+    if let Err(err) = phones::activate(state, &who, &user, challenge.method_id).await? {
+        tracing::warn!(challenge_id = challenge.id, error = %err, "a phone approved by call could not be activated");
+    }
+    Ok(())
+}
+
+/// 0#: a fraud report row (source `call`), an audit entry and the admins' alert.
+/// Further texts and calls to the person stay blocked while the report is open.
+async fn report_fraud(state: &AppState, challenge: &ChallengeRow, now: i64) -> anyhow::Result<()> {
+    let user = UserId(challenge.user_id);
+    let challenge_ref = challenge.id.to_string();
+    let mut tx = state
+        .db
+        .pool()
+        .begin()
+        .await
+        .context("starting a call fraud report")?;
+    let report = NewFraudReport {
+        user,
+        source: ReportSource::Call,
+        sign_in_event_id: None,
+        challenge_id: Some(&challenge_ref),
+        reported_at: now,
+        ip: &challenge.ip,
+    };
+    let report_id = fraud_reports::insert(&mut *tx, report).await?;
+    let detail = format!(
+        "0# pressed on the call for challenge {}; report {}",
+        challenge.id,
+        report_id.unwrap_or_default()
+    );
+    let record = AuditRecord {
+        actor: &Actor::System("phone call"),
+        subject: Some(user),
+        action: "fraud.reported",
+        detail: &detail,
+        ip: Some(&challenge.ip),
+    };
+    audit::record(&mut *tx, now, record).await?;
+    tx.commit()
+        .await
+        .context("committing a call fraud report")?;
+    super::fraud::alert_call_fraud(state, user, challenge, now).await?;
+    tracing::warn!(
+        user_id = user.0,
+        challenge_id = challenge.id,
+        "fraud reported on a call"
+    );
+    Ok(())
+}
+
+/// The gateway's final word on a call: if nobody answered, it was not approved.
+pub async fn finished(state: &AppState, token: &str, call_status: &str) -> anyhow::Result<()> {
+    let Some(challenge) = phone_challenges::find_by_token(&state.db, token).await? else {
+        return Ok(());
+    };
+    let (status, code) = match call_status {
+        "no-answer" | "busy" => ("denied", ResultCode::CallTimedOut),
+        "failed" | "canceled" => ("unreachable", ResultCode::UnableToPlaceCall),
+        "completed" => ("denied", ResultCode::CallDisconnected),
+        _ => return Ok(()),
+    };
+    if phone_challenges::decide(
+        &state.db,
+        challenge.id,
+        status,
+        code.code(),
+        state.clock.now(),
+    )
+    .await?
+    {
+        record(state, &challenge, code).await?;
+    }
+    Ok(())
+}
+
+/// The outbox gave up on a text or call: the waiting page says so.
+pub async fn delivery_failed(state: &AppState, outbox_id: i64) -> anyhow::Result<()> {
+    let Some(challenge) = phone_challenges::find_by_outbox(&state.db, outbox_id).await? else {
+        return Ok(());
+    };
+    let code = if challenge.channel == "sms" {
+        ResultCode::TextMessageCouldNotBeSent
+    } else {
+        ResultCode::UnableToPlaceCall
+    };
+    if phone_challenges::decide(
+        &state.db,
+        challenge.id,
+        "unreachable",
+        code.code(),
+        state.clock.now(),
+    )
+    .await?
+    {
+        record(state, &challenge, code).await?;
+    }
+    Ok(())
+}
+
+/// Where the requester's challenge stands.
+pub async fn status(
+    state: &AppState,
+    who: &Requester,
+    challenge_id: i64,
+    purpose: Purpose,
+) -> anyhow::Result<Option<ChallengeStatus>> {
+    let Some(challenge) = phones::bound_challenge(state, who, challenge_id, purpose).await? else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    Ok(Some(match challenge.status.as_str() {
+        "open" if now > challenge.expires_at => ChallengeStatus::Expired,
+        "open" => ChallengeStatus::Waiting,
+        "approved" | "used" => ChallengeStatus::Approved,
+        "fraud" => ChallengeStatus::FraudReported,
+        "unreachable" => ChallengeStatus::Unreachable,
+        _ => ChallengeStatus::Denied,
+    }))
+}
+
+/// Takes an approved call for the sign-in or confirmation it was for, once.
+pub async fn take_approval(
+    state: &AppState,
+    who: &Requester,
+    challenge_id: i64,
+    purpose: Purpose,
+) -> anyhow::Result<bool> {
+    let Some(challenge) = phones::bound_challenge(state, who, challenge_id, purpose).await? else {
+        return Ok(false);
+    };
+    if challenge.status != "approved" {
+        return Ok(false);
+    }
+    let taken =
+        phone_challenges::consume_approved(&state.db, challenge.id, state.clock.now()).await?;
+    if taken {
+        crate::store::methods::touch(&state.db, who.user, challenge.method_id, state.clock.now())
+            .await?;
+    }
+    Ok(taken)
+}

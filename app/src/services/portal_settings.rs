@@ -1,0 +1,137 @@
+//! Policy an admin changes while the portal runs (the `policy_settings` table):
+//! which second-step methods are allowed, which countries phone numbers may come
+//! from, and whether people may replace a phone their organisation set.
+
+use crate::domain::SignInMethod;
+use crate::store::{Db, settings};
+
+pub const ALLOWED_METHODS: &str = "allowed_methods";
+pub const PHONE_REGIONS: &str = "phone_regions";
+pub const USERS_MAY_CHANGE_ADMIN_PHONE: &str = "users_may_change_admin_phone";
+pub const KEYS: [&str; 3] = [ALLOWED_METHODS, PHONE_REGIONS, USERS_MAY_CHANGE_ADMIN_PHONE];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortalSettings {
+    /// Default: every method.
+    pub allowed_methods: Vec<SignInMethod>,
+    /// ISO alpha-2 regions phone numbers may come from; empty means all.
+    pub phone_regions: Vec<String>,
+    /// Default: yes.
+    pub users_may_change_admin_phone: bool,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        Self {
+            allowed_methods: SignInMethod::ALL.to_vec(),
+            phone_regions: Vec::new(),
+            users_may_change_admin_phone: true,
+        }
+    }
+}
+
+impl PortalSettings {
+    pub fn allows(&self, method: SignInMethod) -> bool {
+        self.allowed_methods.contains(&method)
+    }
+
+    pub fn allows_region(&self, region: &str) -> bool {
+        self.phone_regions.is_empty() || self.phone_regions.iter().any(|r| r == region)
+    }
+
+    /// Applies one stored or typed setting; the error says what is accepted.
+    pub fn apply(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let items = || {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+        };
+        match key {
+            ALLOWED_METHODS => {
+                let methods: Option<Vec<SignInMethod>> = items().map(SignInMethod::parse).collect();
+                let methods = methods.ok_or_else(|| {
+                    "a comma-separated list of app_notification, app_code, phone_call, sms"
+                        .to_owned()
+                })?;
+                if methods.is_empty() {
+                    return Err("at least one method must stay allowed".to_owned());
+                }
+                self.allowed_methods = methods;
+            }
+            PHONE_REGIONS => {
+                let regions: Vec<String> = items().map(str::to_ascii_uppercase).collect();
+                if regions
+                    .iter()
+                    .any(|r| isocountry::CountryCode::for_alpha2(r).is_err())
+                {
+                    return Err(
+                        "a comma-separated list of two-letter country codes (empty: all)"
+                            .to_owned(),
+                    );
+                }
+                self.phone_regions = regions;
+            }
+            USERS_MAY_CHANGE_ADMIN_PHONE => {
+                self.users_may_change_admin_phone = match value.trim() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err("true or false".to_owned()),
+                };
+            }
+            _ => return Err(format!("unknown setting; known: {}", KEYS.join(", "))),
+        }
+        Ok(())
+    }
+}
+
+/// The settings in force: defaults overridden by stored rows. A stored value that
+/// no longer parses is logged and ignored rather than locking everyone out.
+pub async fn load(db: &Db) -> anyhow::Result<PortalSettings> {
+    let mut current = PortalSettings::default();
+    for (key, value) in settings::all(db).await? {
+        if let Err(problem) = current.apply(&key, &value) {
+            tracing::error!(%key, %problem, "ignoring a stored policy setting");
+        }
+    }
+    Ok(current)
+}
+
+/// Validates and stores one setting.
+pub async fn set(db: &Db, key: &str, value: &str, now: i64) -> anyhow::Result<Result<(), String>> {
+    let mut probe = PortalSettings::default();
+    if let Err(problem) = probe.apply(key, value) {
+        return Ok(Err(problem));
+    }
+    settings::set(db, key, value.trim(), now).await?;
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_parse_and_refuse_with_what_is_accepted() {
+        let mut settings = PortalSettings::default();
+        assert!(settings.allows(SignInMethod::Sms));
+        settings
+            .apply(ALLOWED_METHODS, "app_code, phone_call")
+            .unwrap();
+        assert!(!settings.allows(SignInMethod::Sms));
+        assert!(settings.allows(SignInMethod::PhoneCall));
+        assert!(settings.apply(ALLOWED_METHODS, "").is_err());
+        assert!(settings.apply(ALLOWED_METHODS, "sms, fax").is_err());
+        settings.apply(PHONE_REGIONS, "nl, BE").unwrap();
+        assert!(settings.allows_region("NL") && !settings.allows_region("US"));
+        assert!(settings.apply(PHONE_REGIONS, "XX").is_err());
+        settings.apply(PHONE_REGIONS, "").unwrap();
+        assert!(settings.allows_region("US"));
+        settings
+            .apply(USERS_MAY_CHANGE_ADMIN_PHONE, "false")
+            .unwrap();
+        assert!(!settings.users_may_change_admin_phone);
+        assert!(settings.apply(USERS_MAY_CHANGE_ADMIN_PHONE, "no").is_err());
+        assert!(settings.apply("colour", "blue").is_err());
+    }
+}

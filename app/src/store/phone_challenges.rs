@@ -1,0 +1,202 @@
+//! The `phone_challenges` table: one text-message code or call, bound to the user,
+//! the phone and the sign-in event of the session that asked for it.
+
+use super::{Db, Exec, UserId};
+use anyhow::Context;
+use sqlx::Row;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChallengeRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub method_id: i64,
+    pub purpose: String,
+    pub channel: String,
+    pub voice_mode: Option<String>,
+    pub bound_event_id: i64,
+    pub ip: String,
+    pub user_agent: String,
+    pub code_mac: Option<String>,
+    pub call_token: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub sends: i64,
+    pub last_sent_at: i64,
+    pub failures: i64,
+    pub outbox_id: Option<i64>,
+    pub status: String,
+    pub result_code: Option<i64>,
+}
+
+pub struct NewChallenge<'a> {
+    pub user: UserId,
+    pub method_id: i64,
+    pub purpose: &'a str,
+    pub channel: &'a str,
+    pub voice_mode: Option<&'a str>,
+    pub bound_event_id: i64,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+    pub call_token: Option<&'a str>,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert<'e>(exec: impl Exec<'e>, new: NewChallenge<'_>) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO phone_challenges (user_id, method_id, purpose, channel, voice_mode, \
+         bound_event_id, ip, user_agent, call_token, created_at, expires_at, last_sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING id",
+    )
+    .bind(new.user.0)
+    .bind(new.method_id)
+    .bind(new.purpose)
+    .bind(new.channel)
+    .bind(new.voice_mode)
+    .bind(new.bound_event_id)
+    .bind(new.ip)
+    .bind(new.user_agent)
+    .bind(new.call_token)
+    .bind(new.now)
+    .bind(new.expires_at)
+    .fetch_one(exec)
+    .await
+    .context("creating a phone challenge")
+}
+
+const COLUMNS: &str = "id, user_id, method_id, purpose, channel, voice_mode, bound_event_id, ip, \
+     user_agent, code_mac, call_token, created_at, expires_at, sends, last_sent_at, failures, \
+     outbox_id, status, result_code";
+
+fn from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<ChallengeRow> {
+    Ok(ChallengeRow {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        method_id: row.try_get("method_id")?,
+        purpose: row.try_get("purpose")?,
+        channel: row.try_get("channel")?,
+        voice_mode: row.try_get("voice_mode")?,
+        bound_event_id: row.try_get("bound_event_id")?,
+        ip: row.try_get("ip")?,
+        user_agent: row.try_get("user_agent")?,
+        code_mac: row.try_get("code_mac")?,
+        call_token: row.try_get("call_token")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        sends: row.try_get("sends")?,
+        last_sent_at: row.try_get("last_sent_at")?,
+        failures: row.try_get("failures")?,
+        outbox_id: row.try_get("outbox_id")?,
+        status: row.try_get("status")?,
+        result_code: row.try_get("result_code")?,
+    })
+}
+
+/// The user's challenge `id`.
+pub async fn find(db: &Db, user: UserId, id: i64) -> anyhow::Result<Option<ChallengeRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM phone_challenges WHERE id = $1 AND user_id = $2");
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(user.0)
+        .fetch_optional(db.pool())
+        .await
+        .context("reading a phone challenge")?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The challenge a call's webhook or the development phone names by its token.
+pub async fn find_by_token(db: &Db, token: &str) -> anyhow::Result<Option<ChallengeRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM phone_challenges WHERE call_token = $1");
+    let row = sqlx::query(&sql)
+        .bind(token)
+        .fetch_optional(db.pool())
+        .await
+        .context("reading a call")?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The challenge whose latest message is outbox row `outbox_id`.
+pub async fn find_by_outbox(db: &Db, outbox_id: i64) -> anyhow::Result<Option<ChallengeRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM phone_challenges WHERE outbox_id = $1");
+    let row = sqlx::query(&sql)
+        .bind(outbox_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("reading a message's challenge")?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Stores the (new) code's keyed hash and the message carrying it. A resend keeps
+/// the failure count; `sends` counts every message.
+pub async fn set_code<'e>(
+    exec: impl Exec<'e>,
+    id: i64,
+    code_mac: Option<&str>,
+    outbox_id: i64,
+    now: i64,
+    first: bool,
+) -> anyhow::Result<()> {
+    let sql = if first {
+        "UPDATE phone_challenges SET code_mac = $2, outbox_id = $3, last_sent_at = $4 WHERE id = $1"
+    } else {
+        "UPDATE phone_challenges SET code_mac = $2, outbox_id = $3, last_sent_at = $4, \
+         sends = sends + 1 WHERE id = $1 AND status = 'open'"
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .bind(code_mac)
+        .bind(outbox_id)
+        .bind(now)
+        .execute(exec)
+        .await
+        .context("storing a phone code")?;
+    Ok(())
+}
+
+/// Counts a wrong code; returns the failures so far.
+pub async fn add_failure(db: &Db, id: i64) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "UPDATE phone_challenges SET failures = failures + 1 WHERE id = $1 RETURNING failures",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await
+    .context("counting a wrong phone code")
+}
+
+/// Moves an open challenge to `status`; `false` when it was no longer open (a code
+/// is used once, a call is answered once).
+pub async fn decide(
+    db: &Db,
+    id: i64,
+    status: &str,
+    result_code: i64,
+    now: i64,
+) -> anyhow::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE phone_challenges SET status = $2, result_code = $3, decided_at = $4 \
+         WHERE id = $1 AND status = 'open'",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(result_code)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .context("deciding a phone challenge")?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Takes an approved call for the sign-in it was for: single use.
+pub async fn consume_approved(db: &Db, id: i64, now: i64) -> anyhow::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE phone_challenges SET status = 'used', decided_at = $2 \
+         WHERE id = $1 AND status = 'approved'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .context("using an approved call")?;
+    Ok(result.rows_affected() == 1)
+}

@@ -1,0 +1,29 @@
+//! The `policy_settings` table: policy an admin changes while the portal runs.
+
+use super::Db;
+use anyhow::Context;
+
+pub async fn all(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT key, value FROM policy_settings ORDER BY key")
+        .fetch_all(db.pool())
+        .await
+        .context("reading the policy settings")?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("key")?, row.try_get("value")?)))
+        .collect()
+}
+
+pub async fn set(db: &Db, key: &str, value: &str, now: i64) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO policy_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .context("storing a policy setting")?;
+    Ok(())
+}
