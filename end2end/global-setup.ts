@@ -63,7 +63,8 @@ export default async function globalSetup() {
   const extra = await addUser(binary, env, "e2e-totp", "extra", []);
   const enforced = await addUser(binary, env, "e2e-enforced", "enforced", ["--mfa-state", "enforced"]);
   const reporter = await addUser(binary, env, "e2e-reporter", "reporter", []);
-  const added = [extra, enforced, reporter];
+  const phone = await addUser(binary, env, "e2e-phone", "phone", []);
+  const added = [extra, enforced, reporter, phone];
   writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, ...added]));
   process.env.E2E_BASE_URL = baseUrl;
 

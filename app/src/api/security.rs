@@ -26,11 +26,24 @@ pub async fn confirm_identity(
     use crate::services::second_step::{self, CodeAttempt};
     use crate::store::methods;
     let (ctx, caller) = super::guard::require_user().await?;
-    let has_methods = methods::count_for(&ctx.state.db, caller.user_id)
+    let count = |kind: &'static str| methods::count_of_kind(&ctx.state.db, caller.user_id, kind);
+    let has_apps = count(methods::KIND_TOTP)
         .await
         .map_err(|e| ctx.internal(e))?
         > 0;
-    if has_methods {
+    let has_phones = count(crate::store::phones::KIND_PHONE)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        > 0;
+    if !has_apps && has_phones {
+        // A phone's code confirms through `verify_phone_sign_in` (purpose "confirm"):
+        // once a second factor exists, the password alone is not enough.
+        return Err(ctx.refuse(AppError::invalid(
+            "password",
+            "Confirm with a code sent to your phone instead.",
+        )));
+    }
+    if has_apps {
         let raw = code.unwrap_or_default();
         let code = OtpCode::parse(&raw)
             .map_err(|e| ctx.refuse(AppError::invalid("code", e.to_string())))?;

@@ -100,7 +100,11 @@ fn TravelWindows(windows: Vec<TravelWindowView>, refresh: Callback<()>) -> impl 
                     <li class="method">
                         <div class="method-head">
                             <strong>{when.clone()}</strong>
-                            <span class="badge">{if w.active { "In effect" } else { "Upcoming" }}</span>
+                            {if w.active {
+                                view! { <span class="badge badge-ok">"In effect"</span> }.into_any()
+                            } else {
+                                view! { <span class="badge badge-muted">"Upcoming"</span> }.into_any()
+                            }}
                         </div>
                         <p class="muted small">{w.method.clone()}{(!w.note.is_empty()).then(|| format!(" · {}", w.note))}</p>
                         <ActionForm action=cancel attr:class="inline-form">

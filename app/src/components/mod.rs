@@ -19,7 +19,7 @@ pub use alert::{ErrorAlert, FormAlert};
 pub use app_passwords::AppPasswordsSection;
 pub use auth_frame::AuthFrame;
 pub use code_field::CodeField;
-pub use confirm_identity::ConfirmIdentityForm;
+pub use confirm_identity::{ConfirmIdentityForm, ConfirmPhones};
 pub use default_method::DefaultMethodSection;
 pub use field::TextField;
 pub use header::Header;

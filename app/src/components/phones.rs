@@ -65,7 +65,7 @@ fn PhoneItem(phone: PhoneView, refresh: Callback<()>) -> impl IntoView {
             <div class="method-head">
                 <strong>{phone.number.clone()}</strong>
                 <span class="muted">{phone.type_label.clone()}</span>
-                {phone.set_by_org.then(|| view! { <span class="badge">"Set by your organisation"</span> })}
+                {phone.set_by_org.then(|| view! { <span class="badge badge-muted">"Set by your organisation"</span> })}
             </div>
             <p class="muted small">{uses}" · added "{phone.added.clone()}</p>
             {if phone.locked {

@@ -5,8 +5,8 @@ use crate::api::security::{
     ChangePassword, ForgetDevice, RemoveMethod, RenameMethod, security_info,
 };
 use crate::components::{
-    AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, DefaultMethodSection, ErrorAlert,
-    FormAlert, PhonesSection, PortalLayout, TextField,
+    AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ConfirmPhones,
+    DefaultMethodSection, ErrorAlert, FormAlert, PhonesSection, PortalLayout, TextField,
 };
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MfaState, Role};
@@ -50,6 +50,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
     let methods = info.methods.clone();
     let methods_for_apps = info.methods.clone();
     let verified = info.recently_verified;
+    provide_context(ConfirmPhones(info.phones.clone()));
     view! {
         <section class="card" aria-labelledby="methods-title">
             <h2 id="methods-title">"Sign-in methods"</h2>

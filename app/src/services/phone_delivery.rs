@@ -32,8 +32,8 @@ pub async fn deliver_due(
     for message in claimed {
         match deliver_one(state, providers, &message).await {
             Ok(()) => {
-                outbox::mark_sent(&state.db, message.id, state.clock.now()).await?;
                 outbox::redact_body(&state.db, message.id).await?;
+                outbox::mark_sent(&state.db, message.id, state.clock.now()).await?;
                 report.sent += 1;
             }
             Err(err) => {

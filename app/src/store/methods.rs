@@ -25,6 +25,18 @@ pub async fn count_for(db: &Db, user: UserId) -> anyhow::Result<i64> {
         .context("counting a user's methods")
 }
 
+/// Active methods of one kind (e.g. [`KIND_TOTP`]).
+pub async fn count_of_kind(db: &Db, user: UserId, kind: &str) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM mfa_methods WHERE user_id = $1 AND status = 'active' AND kind = $2",
+    )
+    .bind(user.0)
+    .bind(kind)
+    .fetch_one(db.pool())
+    .await
+    .context("counting a user's methods of one kind")
+}
+
 pub async fn list_active(db: &Db, user: UserId) -> anyhow::Result<Vec<MethodRow>> {
     let rows = sqlx::query(
         "SELECT id, kind, name, created_at, last_used_at FROM mfa_methods \

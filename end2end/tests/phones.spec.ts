@@ -1,0 +1,97 @@
+import { expect, test, type Page } from "@playwright/test";
+import { demoAccount, enterPassword, expectAccessible, hydrated, recordSecret, signIn, watchConsole } from "./support";
+
+/** Reads the newest text on the development phone, in a second page. */
+async function newestTextCode(page: Page): Promise<string> {
+  const phone = await page.context().newPage();
+  await phone.goto("/dev/phone");
+  await hydrated(phone);
+  await expect(phone.getByRole("heading", { level: 1, name: "Development phone" })).toBeVisible();
+  const text = phone.locator("li.dev-message[data-kind='sms']").first();
+  await expect(text).toContainText("+31612345678");
+  const body = (await text.locator(".dev-body").textContent()) ?? "";
+  await expectAccessible(phone);
+  await phone.close();
+  const code = body.match(/\d{6}/)?.[0];
+  if (!code) throw new Error(`no code in ${body}`);
+  recordSecret(code);
+  return code;
+}
+
+function isoDay(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+test("add a phone, make texts the default, sign in by text, and plan a trip", async ({ page }) => {
+  const errors = watchConsole(page);
+  const account = demoAccount("phone");
+  await signIn(page, account);
+
+  await page.goto("/security");
+  await hydrated(page);
+  const phones = page.getByRole("region", { name: "Phones" });
+  await expect(phones).toContainText("weaker than an authenticator app");
+  await phones.getByRole("button", { name: "Add a phone" }).click();
+  await expect(phones.getByLabel("Country or region")).toHaveValue("NL");
+  await phones.getByLabel("Phone number").fill("0900 1234567");
+  await phones.getByRole("button", { name: "Next" }).click();
+  await expect(phones.getByText("Premium-rate")).toBeVisible();
+  await expect(phones.getByLabel("Phone number")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  await phones.getByLabel("Phone number").fill("06 12345678");
+  await phones.getByRole("button", { name: "Next" }).click();
+  await expect(phones.getByText("We texted a 6-digit code to +31 6 12345678")).toBeVisible();
+  await expectAccessible(page);
+  await phones.getByLabel("Code from the text or call").fill(await newestTextCode(page));
+  await phones.getByRole("button", { name: "Verify" }).click();
+  await expect(phones.locator("li.method")).toContainText("+31 6 12345678");
+  await expect(phones.locator("li.method")).toContainText("Mobile phone");
+
+  const defaults = page.getByRole("region", { name: "Default sign-in method" });
+  await defaults.getByLabel("Start sign-in with").selectOption("sms");
+  await defaults.getByRole("button", { name: "Save default" }).click();
+  await expect(defaults.getByRole("status")).toContainText("Sign-in starts with \u201cText a code to my phone\u201d");
+  await expectAccessible(page);
+
+  // Sign out, and in again with a text.
+  await page.context().clearCookies();
+  await enterPassword(page, account);
+  await expect(page.getByRole("heading", { level: 1, name: "Verify it's you" })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByText("Text a code to +31")).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/We texted a 6-digit code to \+31 •+ 78/)).toBeVisible();
+  await page.getByLabel("Code from the text or call").fill(await newestTextCode(page));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+
+  // Plan a trip: calls while away.
+  await page.goto("/security");
+  await hydrated(page);
+  const section = page.getByRole("region", { name: "Default sign-in method" });
+  await section.getByLabel("First day").fill(isoDay(1));
+  await section.getByLabel("Last day").fill(isoDay(3));
+  await section.getByLabel("Method while away").selectOption("phone_call");
+  await section.getByLabel("Note (optional)").fill("Conference without roaming");
+  await section.getByRole("button", { name: "Plan trip" }).click();
+  const trip = section.locator("ul.travel-windows li").first();
+  await expect(trip).toContainText(`${isoDay(1)} to ${isoDay(3)}`);
+  await expect(trip).toContainText("Upcoming");
+  await expect(trip).toContainText("Call my phone");
+  await expectAccessible(page);
+  // An overlapping trip is refused next to its field.
+  await section.getByLabel("First day").fill(isoDay(2));
+  await section.getByLabel("Last day").fill(isoDay(5));
+  await section.getByRole("button", { name: "Plan trip" }).click();
+  await expect(section.getByText("overlaps one you already planned")).toBeVisible();
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+});
+
+test("the development phone page answers calls", async ({ page }) => {
+  await page.goto("/dev/phone");
+  await hydrated(page);
+  await expect(page.getByRole("button", { name: "Refresh" })).toBeVisible();
+  await expectAccessible(page);
+});

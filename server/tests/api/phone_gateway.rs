@@ -1,0 +1,258 @@
+//! The Twilio-style gateway provider against a local HTTP server that plays the
+//! gateway: texts with basic auth and form fields, a 5xx retried until it succeeds,
+//! a 4xx given up ("could not reach your phone"), and the voice webhook's signature.
+
+use crate::helpers::{PASSWORD, TestApp, spawn_with};
+use app::domain::Role;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const TOKEN: &str = "gateway-test-token";
+
+/// One request the gateway received: path, `Authorization` header, form fields.
+type Seen = (String, String, Vec<(String, String)>);
+
+#[derive(Default)]
+struct Gateway {
+    /// Statuses to answer with, in order; then 201.
+    script: Mutex<VecDeque<u16>>,
+    /// (path, authorization header, form fields) of every request.
+    seen: Mutex<Vec<Seen>>,
+}
+
+async fn handle(
+    State(gateway): State<Arc<Gateway>>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> (StatusCode, String) {
+    let form = url::form_urlencoded::parse(&body).into_owned().collect();
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    gateway
+        .seen
+        .lock()
+        .unwrap()
+        .push((uri.path().to_owned(), auth, form));
+    let status = gateway.script.lock().unwrap().pop_front().unwrap_or(201);
+    let code = StatusCode::from_u16(status).unwrap();
+    if code.is_success() {
+        (code, "{\"sid\":\"SM123\"}".to_owned())
+    } else {
+        (code, "{\"message\":\"scripted failure\"}".to_owned())
+    }
+}
+
+async fn start_gateway(script: &[u16]) -> (String, Arc<Gateway>) {
+    let gateway = Arc::new(Gateway::default());
+    gateway
+        .script
+        .lock()
+        .unwrap()
+        .extend(script.iter().copied());
+    let app = axum::Router::new()
+        .fallback(axum::routing::post(handle))
+        .with_state(gateway.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), gateway)
+}
+
+async fn spawn_with_gateway(base: &str) -> TestApp {
+    let base = base.to_owned();
+    spawn_with(move |c| {
+        c.phone_provider = Some(server::config::PhoneProviderKind::Twilio);
+        c.twilio_base_url = url::Url::parse(&base).unwrap();
+        c.twilio_account_sid = Some("AC123".to_owned());
+        c.twilio_auth_token = Some(secrecy::SecretString::from(TOKEN.to_owned()));
+        c.twilio_from_number = Some("+3197010000000".to_owned());
+        c.twilio_timeout_seconds = 2;
+    })
+    .await
+}
+
+async fn requests_seen(gateway: &Gateway, count: usize) -> Vec<Seen> {
+    for _ in 0..100 {
+        let seen = gateway.seen.lock().unwrap().clone();
+        if seen.len() >= count {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the gateway saw fewer than {count} requests");
+}
+
+fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn a_gateway_error_is_retried_until_the_text_goes_out() {
+    let (base, gateway) = start_gateway(&[503]).await;
+    let t = spawn_with_gateway(&base).await;
+    t.create_user("zed", Role::User).await;
+    t.sign_in_as(&t.client, "zed", PASSWORD).await;
+    let res = crate::phone_helpers::add_phone(&t, &t.client, "0612345678", "mobile", "sms").await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let challenge: serde_json::Value = res.json().await.unwrap();
+    let first = requests_seen(&gateway, 1).await;
+    assert_eq!(first[0].0, "/2010-04-01/Accounts/AC123/Messages.json");
+    // The retry is due 5 s later by the portal's clock.
+    t.clock.advance_secs(5);
+    let seen = requests_seen(&gateway, 2).await;
+    let (_, auth, form) = &seen[1];
+    assert!(auth.starts_with("Basic "), "{auth}");
+    assert_eq!(field(form, "To"), "+31612345678");
+    assert_eq!(field(form, "From"), "+3197010000000");
+    let code = crate::phone_helpers::code_in(field(form, "Body"));
+    let id = challenge["challenge_id"].as_i64().unwrap().to_string();
+    let res = t
+        .post_form(
+            &t.client,
+            "/api/verify_phone",
+            &[("challenge_id", &id), ("code", &code)],
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_refused_text_ends_as_could_not_reach_your_phone() {
+    let (base, gateway) = start_gateway(&[400]).await;
+    let t = spawn_with_gateway(&base).await;
+    t.create_user("amy", Role::User).await;
+    t.sign_in_as(&t.client, "amy", PASSWORD).await;
+    let challenge: serde_json::Value =
+        crate::phone_helpers::add_phone(&t, &t.client, "0612345678", "mobile", "sms")
+            .await
+            .json()
+            .await
+            .unwrap();
+    requests_seen(&gateway, 1).await;
+    let id = challenge["challenge_id"].as_i64().unwrap().to_string();
+    let mut status = serde_json::Value::Null;
+    for _ in 0..50 {
+        let res = t
+            .post_form(
+                &t.client,
+                "/api/phone_status",
+                &[("challenge_id", &id), ("purpose", "enrol")],
+            )
+            .await;
+        status = res.json().await.unwrap();
+        if status == "Unreachable" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, "Unreachable");
+    let res = t
+        .post_form(
+            &t.client,
+            "/api/verify_phone",
+            &[("challenge_id", &id), ("code", "123456")],
+        )
+        .await;
+    assert_eq!(crate::totp_helpers::error_of(res).await, "PhoneUnreachable");
+}
+
+#[tokio::test]
+async fn the_voice_webhook_needs_the_gateways_signature() {
+    let (base, gateway) = start_gateway(&[]).await;
+    let t = spawn_with_gateway(&base).await;
+    let user =
+        crate::phone_helpers::user_with_phone_via_gateway(&t, &gateway_codes(&gateway)).await;
+    let browser = crate::helpers::new_client();
+    crate::totp_helpers::password_step(&t, &browser, "bob").await;
+    let method_id =
+        crate::phone_helpers::second_step_view(&t, &browser).await["phones"][0]["method_id"]
+            .as_i64()
+            .unwrap();
+    let res = crate::phone_helpers::start_second_step(&t, &browser, method_id, "voice").await;
+    let challenge: serde_json::Value = res.json().await.unwrap();
+    let calls = requests_seen(&gateway, 2).await;
+    let (path, _, form) = calls.last().unwrap().clone();
+    assert!(path.ends_with("/Calls.json"), "{path}");
+    let twiml = field(&form, "Twiml");
+    assert!(twiml.contains("<Gather"), "{twiml}");
+    let status_url = field(&form, "StatusCallback");
+    let token = status_url.split('/').rev().nth(1).unwrap().to_owned();
+    // The gateway signs what it posts to the public URL.
+    let public = t
+        .config
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    let path = format!("/webhooks/voice/{token}/gather");
+    let params = vec![
+        ("CallSid".to_owned(), "CA1".to_owned()),
+        ("Digits".to_owned(), String::new()),
+    ];
+    let good = app::providers::twilio::signature(TOKEN, &format!("{public}{path}"), &params);
+    let post = |signature: String| {
+        let params = params.clone();
+        let url = t.url(&path);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("x-twilio-signature", signature)
+                .form(&params)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let forged = post("bm90IHRoZSBzaWduYXR1cmU=".to_owned()).await;
+    assert_eq!(forged.status(), reqwest::StatusCode::FORBIDDEN);
+    let id = challenge["challenge_id"].as_i64().unwrap().to_string();
+    let res = t
+        .post_form(
+            &browser,
+            "/api/phone_status",
+            &[("challenge_id", &id), ("purpose", "sign_in")],
+        )
+        .await;
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap(),
+        "Waiting",
+        "a forged answer changes nothing"
+    );
+    let res = post(good).await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("approved"));
+    let res = t
+        .post_form(
+            &browser,
+            "/api/phone_status",
+            &[("challenge_id", &id), ("purpose", "sign_in")],
+        )
+        .await;
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Approved");
+    assert_eq!(t.whoami(&browser).await["username"], "bob");
+    let _ = user;
+}
+
+/// The codes the gateway has been asked to text, newest last.
+fn gateway_codes(gateway: &Arc<Gateway>) -> Arc<Gateway> {
+    gateway.clone()
+}
+
+impl crate::phone_helpers::CodeSource for Arc<Gateway> {
+    fn latest_code(&self) -> Option<String> {
+        let seen = self.seen.lock().unwrap();
+        seen.iter()
+            .rev()
+            .find(|(path, _, _)| path.ends_with("/Messages.json"))
+            .map(|(_, _, form)| crate::phone_helpers::code_in(field(form, "Body")))
+    }
+}
