@@ -50,7 +50,10 @@ pub fn PhoneChallengeStep(
                 if c.channel == "voice" && c.press_to_approve {
                     view! { <CallWait challenge_id=c.challenge_id purpose remember on_done /> }.into_any()
                 } else {
-                    view! { <CodeForm challenge_id=c.challenge_id purpose remember on_done /> }.into_any()
+                    view! {
+                        <DeliveryWatch challenge_id=c.challenge_id purpose />
+                        <CodeForm challenge_id=c.challenge_id purpose remember on_done />
+                    }.into_any()
                 }
             }}
             <ActionForm action=resend attr:class="inline-form">
@@ -116,14 +119,12 @@ fn CodeForm(
     }
 }
 
-/// Asks every two seconds how the call went, until it is decided.
-#[component]
-fn CallWait(
+/// Asks every two seconds where the challenge stands while it is waiting.
+fn watch_status(
     challenge_id: i64,
     purpose: &'static str,
     remember: bool,
-    on_done: Callback<()>,
-) -> impl IntoView {
+) -> (RwSignal<ChallengeStatus>, RwSignal<Option<AppError>>) {
     let status = RwSignal::new(ChallengeStatus::Waiting);
     let failure = RwSignal::new(None::<AppError>);
     let poll = Action::new(move |_: &()| async move {
@@ -131,21 +132,15 @@ fn CallWait(
         phone_status(challenge_id, purpose.to_owned(), remember).await
     });
     Effect::new(move |_| match poll.value().get() {
-        Some(Ok(now)) => {
-            status.set(now);
-            if now == ChallengeStatus::Approved {
-                on_done.run(());
-            }
-        }
+        Some(Ok(now)) => status.set(now),
         Some(Err(e)) => failure.set(Some(e)),
         None => {}
     });
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
-                if status.get_untracked() == ChallengeStatus::Waiting
-                    && !poll.pending().get_untracked()
-                {
+                let waiting = status.get_untracked() == ChallengeStatus::Waiting;
+                if waiting && failure.get_untracked().is_none() && !poll.pending().get_untracked() {
                     poll.dispatch(());
                 }
             },
@@ -153,6 +148,23 @@ fn CallWait(
         );
         if let Ok(handle) = handle {
             on_cleanup(move || handle.clear());
+        }
+    });
+    (status, failure)
+}
+
+/// Follows a press-# call until it is decided.
+#[component]
+fn CallWait(
+    challenge_id: i64,
+    purpose: &'static str,
+    remember: bool,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let (status, failure) = watch_status(challenge_id, purpose, remember);
+    Effect::new(move |_| {
+        if status.get() == ChallengeStatus::Approved {
+            on_done.run(());
         }
     });
     let words = move || match status.get() {
@@ -170,5 +182,19 @@ fn CallWait(
     view! {
         <p class="call-status" role="status" aria-live="polite">{words}</p>
         <FormAlert error=Signal::derive(move || failure.get()) />
+    }
+}
+
+/// While a code is on its way: says so at once if delivery finally failed.
+#[component]
+fn DeliveryWatch(challenge_id: i64, purpose: &'static str) -> impl IntoView {
+    // Only `Unreachable` is shown; a used code ends the waiting without a word.
+    let (status, _) = watch_status(challenge_id, purpose, false);
+    view! {
+        <div role="status" aria-live="polite">
+            {move || (status.get() == ChallengeStatus::Unreachable).then(|| view! {
+                <p class="alert alert-error">"We could not reach your phone. Try again or use another method."</p>
+            })}
+        </div>
     }
 }

@@ -66,17 +66,7 @@ pub async fn report_sign_in(
     audit::record(&mut *tx, now, record).await?;
     let subject = format!("Fraud report: {} did not make a sign-in", caller.username);
     let body = alert_body(state, caller, &event, now, &ip);
-    for recipient in &recipients {
-        let message = NewMessage {
-            channel: "email",
-            user: None,
-            recipient,
-            subject: &subject,
-            body: &body,
-            now,
-        };
-        outbox::enqueue(&mut *tx, message).await?;
-    }
+    queue_alerts(&mut tx, &recipients, &subject, &body, now).await?;
     tx.commit().await.context("committing a fraud report")?;
     tracing::warn!(
         user_id = caller.user_id.0,
@@ -209,15 +199,22 @@ fn alert_body(
     )
 }
 
-/// Alerts the admins that someone pressed 0# on a sign-in call they did not expect.
-pub async fn alert_call_fraud(
+/// The admins' alert about a 0# on a sign-in call, written before the report's
+/// transaction starts and queued inside it with [`queue_alert`].
+pub struct Alert {
+    recipients: Vec<String>,
+    subject: String,
+    body: String,
+}
+
+pub async fn call_fraud_alert(
     state: &AppState,
     user: crate::store::UserId,
     challenge: &crate::store::phone_challenges::ChallengeRow,
     now: i64,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<Alert>> {
     let Some(account) = users::find_by_id(&state.db, user).await? else {
-        return Ok(());
+        return Ok(None);
     };
     let recipients = alert_recipients(state).await?;
     let subject = format!(
@@ -239,16 +236,40 @@ pub async fn alert_call_fraud(
         device = super::user_agent::describe(&challenge.user_agent),
         portal = state.policy.portal_url,
     );
-    for recipient in &recipients {
+    Ok(Some(Alert {
+        recipients,
+        subject,
+        body,
+    }))
+}
+
+/// Queues `alert` on the caller's transaction.
+pub async fn queue_alert(
+    conn: &mut sqlx::AnyConnection,
+    alert: &Alert,
+    now: i64,
+) -> anyhow::Result<()> {
+    queue_alerts(conn, &alert.recipients, &alert.subject, &alert.body, now).await
+}
+
+/// One alert e-mail per recipient, on the caller's transaction.
+async fn queue_alerts(
+    conn: &mut sqlx::AnyConnection,
+    recipients: &[String],
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    for recipient in recipients {
         let message = NewMessage {
             channel: "email",
             user: None,
             recipient,
-            subject: &subject,
-            body: &body,
+            subject,
+            body,
             now,
         };
-        outbox::enqueue(state.db.pool(), message).await?;
+        outbox::enqueue(&mut *conn, message).await?;
     }
     Ok(())
 }

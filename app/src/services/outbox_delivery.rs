@@ -40,29 +40,60 @@ pub async fn deliver_due(
                 report.sent += 1;
             }
             Err(err) => {
-                let attempts = message.attempts + 1;
-                let dead = matches!(err, MailError::Permanent(_)) || attempts >= max_attempts;
-                let retry_at = state.clock.now() + retry_delay(attempts);
-                outbox::mark_failed(
-                    &state.db,
-                    message.id,
-                    attempts,
-                    retry_at,
-                    &err.to_string(),
-                    dead,
-                )
-                .await?;
-                if dead {
-                    tracing::error!(message_id = message.id, attempts, error = %err, "e-mail undeliverable; left in the outbox as failed");
+                let failure = Failure {
+                    permanent: matches!(err, MailError::Permanent(_)),
+                    error: &err.to_string(),
+                    max_attempts,
+                    retry_delay,
+                };
+                if record_failure(state, &message, failure).await? {
                     report.dead += 1;
                 } else {
-                    tracing::warn!(message_id = message.id, attempts, error = %err, "e-mail not sent; will retry");
                     report.retrying += 1;
                 }
             }
         }
     }
     Ok(report)
+}
+
+/// A failed delivery attempt, as the worker saw it.
+pub struct Failure<'a> {
+    /// Will not work however often it is tried.
+    pub permanent: bool,
+    pub error: &'a str,
+    pub max_attempts: i64,
+    /// The wait before the next try, from the number of attempts so far.
+    pub retry_delay: fn(i64) -> i64,
+}
+
+/// Records a failed attempt: the message is tried again later, or, when the failure
+/// is permanent or the attempts are used up, left as failed. Returns whether it is
+/// now dead.
+pub async fn record_failure(
+    state: &AppState,
+    message: &outbox::ClaimedMessage,
+    failure: Failure<'_>,
+) -> anyhow::Result<bool> {
+    let attempts = message.attempts + 1;
+    let dead = failure.permanent || attempts >= failure.max_attempts;
+    let retry_at = state.clock.now() + (failure.retry_delay)(attempts);
+    outbox::mark_failed(
+        &state.db,
+        message.id,
+        attempts,
+        retry_at,
+        failure.error,
+        dead,
+    )
+    .await?;
+    let (id, channel, error) = (message.id, &message.channel, failure.error);
+    if dead {
+        tracing::error!(message_id = id, %channel, attempts, %error, "undeliverable; left in the outbox as failed");
+    } else {
+        tracing::warn!(message_id = id, %channel, attempts, %error, "not delivered; will retry");
+    }
+    Ok(dead)
 }
 
 /// 30 s after the first failure, doubling, at most an hour.

@@ -111,11 +111,13 @@ async fn approve_enrolment(state: &AppState, challenge: &ChallengeRow) -> anyhow
     Ok(())
 }
 
-/// 0#: a fraud report row (source `call`), an audit entry and the admins' alert.
+/// 0#: a fraud report row (source `call`), an audit entry and the admins' alert, in
+/// one transaction.
 /// Further texts and calls to the person stay blocked while the report is open.
 async fn report_fraud(state: &AppState, challenge: &ChallengeRow, now: i64) -> anyhow::Result<()> {
     let user = UserId(challenge.user_id);
     let challenge_ref = challenge.id.to_string();
+    let alert = super::fraud::call_fraud_alert(state, user, challenge, now).await?;
     let mut tx = state
         .db
         .pool()
@@ -144,10 +146,12 @@ async fn report_fraud(state: &AppState, challenge: &ChallengeRow, now: i64) -> a
         ip: Some(&challenge.ip),
     };
     audit::record(&mut *tx, now, record).await?;
+    if let Some(alert) = &alert {
+        super::fraud::queue_alert(&mut tx, alert, now).await?;
+    }
     tx.commit()
         .await
         .context("committing a call fraud report")?;
-    super::fraud::alert_call_fraud(state, user, challenge, now).await?;
     tracing::warn!(
         user_id = user.0,
         challenge_id = challenge.id,

@@ -4,7 +4,7 @@
 //! last attempt fails the challenge is marked unreachable, so the waiting page can
 //! say "We could not reach your phone". A sent body is blanked.
 
-use super::outbox_delivery::DeliveryReport;
+use super::outbox_delivery::{DeliveryReport, Failure, record_failure};
 use super::{phone_calls, phones};
 use crate::providers::phone::{Call, CallScript, PhoneError, Sms, SmsSender, VoiceCaller};
 use crate::state::AppState;
@@ -37,25 +37,17 @@ pub async fn deliver_due(
                 report.sent += 1;
             }
             Err(err) => {
-                let attempts = message.attempts + 1;
-                let dead = matches!(err, PhoneError::Permanent(_)) || attempts >= max_attempts;
-                let retry_at = state.clock.now() + retry_delay(attempts);
-                outbox::mark_failed(
-                    &state.db,
-                    message.id,
-                    attempts,
-                    retry_at,
-                    &err.to_string(),
-                    dead,
-                )
-                .await?;
-                if dead {
-                    tracing::error!(message_id = message.id, attempts, error = %err, "text or call undeliverable");
+                let failure = Failure {
+                    permanent: matches!(err, PhoneError::Permanent(_)),
+                    error: &err.to_string(),
+                    max_attempts,
+                    retry_delay,
+                };
+                if record_failure(state, &message, failure).await? {
                     outbox::redact_body(&state.db, message.id).await?;
                     phone_calls::delivery_failed(state, message.id).await?;
                     report.dead += 1;
                 } else {
-                    tracing::warn!(message_id = message.id, attempts, error = %err, "text or call not delivered; will retry");
                     report.retrying += 1;
                 }
             }

@@ -17,7 +17,8 @@ type Seen = (String, String, Vec<(String, String)>);
 
 #[derive(Default)]
 struct Gateway {
-    /// Statuses to answer with, in order; then 201.
+    /// Statuses to answer with, in order; then 201. `0` stalls longer than the
+    /// portal waits (a timeout), then answers 201.
     script: Mutex<VecDeque<u16>>,
     /// (path, authorization header, form fields) of every request.
     seen: Mutex<Vec<Seen>>,
@@ -40,7 +41,11 @@ async fn handle(
         .lock()
         .unwrap()
         .push((uri.path().to_owned(), auth, form));
-    let status = gateway.script.lock().unwrap().pop_front().unwrap_or(201);
+    let mut status = gateway.script.lock().unwrap().pop_front().unwrap_or(201);
+    if status == 0 {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        status = 201;
+    }
     let code = StatusCode::from_u16(status).unwrap();
     if code.is_success() {
         (code, "{\"sid\":\"SM123\"}".to_owned())
@@ -115,14 +120,47 @@ async fn a_gateway_error_is_retried_until_the_text_goes_out() {
     assert_eq!(field(form, "From"), "+3197010000000");
     let code = crate::phone_helpers::code_in(field(form, "Body"));
     let id = challenge["challenge_id"].as_i64().unwrap().to_string();
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", &code)],
-        )
-        .await;
+    let res = crate::phone_helpers::verify_enrol(&t, &t.client, &id, &code).await;
     assert_eq!(res.status(), reqwest::StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_gateway_that_does_not_answer_in_time_is_tried_again() {
+    let (base, gateway) = start_gateway(&[0]).await;
+    let t = spawn_with_gateway(&base).await;
+    t.create_user("cal", Role::User).await;
+    t.sign_in_as(&t.client, "cal", PASSWORD).await;
+    let res = crate::phone_helpers::add_phone(&t, &t.client, "0612345678", "mobile", "sms").await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    requests_seen(&gateway, 1).await;
+    // The portal gives up after twilio_timeout_seconds (2) and retries 5 s later.
+    let mut attempts = 0;
+    for _ in 0..100 {
+        attempts =
+            sqlx::query_scalar::<_, i64>("SELECT attempts FROM outbox WHERE channel = 'sms'")
+                .fetch_one(t.app.state.db.pool())
+                .await
+                .unwrap();
+        if attempts == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(attempts, 1, "the timed-out attempt is counted");
+    t.clock.advance_secs(5);
+    requests_seen(&gateway, 2).await;
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = sqlx::query_scalar("SELECT status FROM outbox WHERE channel = 'sms'")
+            .fetch_one(t.app.state.db.pool())
+            .await
+            .unwrap();
+        if status == "sent" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, "sent");
 }
 
 #[tokio::test]

@@ -71,9 +71,33 @@ pub async fn add_phone(
     .await
 }
 
-/// Creates `username` (no method yet), signs `t.client` in and verifies a mobile
+/// Posts the code that verifies a phone being added.
+pub async fn verify_enrol(
+    t: &TestApp,
+    client: &Client,
+    challenge_id: &str,
+    code: &str,
+) -> reqwest::Response {
+    t.post_form(
+        client,
+        "/api/verify_phone",
+        &[("challenge_id", challenge_id), ("code", code)],
+    )
+    .await
+}
+
+/// A mobile phone added by text and not yet verified.
+pub struct PendingPhone {
+    /// The challenge id, as a form value.
+    pub id: String,
+    pub code: String,
+    /// The text's id on the development phone.
+    pub message_id: i64,
+}
+
+/// Creates `username` (no method yet), signs `t.client` in and adds the mobile
 /// phone by text.
-pub async fn user_with_phone(t: &TestApp, username: &str) -> app::store::UserId {
+pub async fn adding_phone(t: &TestApp, username: &str) -> (app::store::UserId, PendingPhone) {
     let user = t.create_user(username, Role::User).await;
     t.sign_in_as(&t.client, username, PASSWORD).await;
     let before = newest_id(t).await;
@@ -85,15 +109,19 @@ pub async fn user_with_phone(t: &TestApp, username: &str) -> app::store::UserId 
         res.text().await.unwrap()
     );
     let challenge: serde_json::Value = res.json().await.unwrap();
-    let code = code_in(&newest_message(t, "sms", MOBILE_E164, before).await.body);
-    let id = challenge["challenge_id"].as_i64().unwrap().to_string();
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", &code)],
-        )
-        .await;
+    let text = newest_message(t, "sms", MOBILE_E164, before).await;
+    let pending = PendingPhone {
+        id: challenge["challenge_id"].as_i64().unwrap().to_string(),
+        code: code_in(&text.body),
+        message_id: text.id,
+    };
+    (user, pending)
+}
+
+/// As [`adding_phone`], then verified.
+pub async fn user_with_phone(t: &TestApp, username: &str) -> app::store::UserId {
+    let (user, pending) = adding_phone(t, username).await;
+    let res = verify_enrol(t, &t.client, &pending.id, &pending.code).await;
     assert_eq!(
         res.status(),
         StatusCode::OK,
@@ -153,13 +181,7 @@ pub async fn user_with_phone_via_gateway(
     }
     let code = code.expect("the gateway got the text");
     let id = challenge["challenge_id"].as_i64().unwrap().to_string();
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", &code)],
-        )
-        .await;
+    let res = verify_enrol(t, &t.client, &id, &code).await;
     assert_eq!(res.status(), StatusCode::OK);
     user
 }

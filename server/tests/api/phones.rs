@@ -62,31 +62,13 @@ async fn a_phone_is_added_verified_by_text_and_the_code_is_stored_only_hashed() 
     assert_eq!(bodies, vec![String::new()], "a sent text's body is blanked");
     let id = challenge["challenge_id"].as_i64().unwrap().to_string();
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", wrong)],
-        )
-        .await;
+    let res = verify_enrol(&t, &t.client, &id, wrong).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(error_of(res).await, "PhoneCodeIncorrect");
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", &code)],
-        )
-        .await;
+    let res = verify_enrol(&t, &t.client, &id, &code).await;
     assert_eq!(res.status(), StatusCode::OK);
     // Single use.
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", &code)],
-        )
-        .await;
+    let res = verify_enrol(&t, &t.client, &id, &code).await;
     assert_eq!(error_of(res).await, "PhoneChallengeOver");
     let info: serde_json::Value = t
         .post_form(&t.client, "/api/security_info", &[])
@@ -140,17 +122,9 @@ async fn bad_numbers_are_refused_next_to_their_field() {
 #[tokio::test]
 async fn an_expired_code_is_refused() {
     let t = spawn_dev().await;
-    t.create_user("rik", Role::User).await;
-    t.sign_in_as(&t.client, "rik", PASSWORD).await;
-    let before = newest_id(&t).await;
-    let challenge: serde_json::Value = add_phone(&t, &t.client, MOBILE, "mobile", "sms")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = code_in(&newest_message(&t, "sms", MOBILE_E164, before).await.body);
+    let (_, pending) = adding_phone(&t, "rik").await;
+    let (id, code) = (pending.id, pending.code);
     t.clock.advance_secs(601);
-    let id = challenge["challenge_id"].as_i64().unwrap().to_string();
     let res = t
         .post_form(
             &t.client,
@@ -159,30 +133,15 @@ async fn an_expired_code_is_refused() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK, "stay recently verified");
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", &code)],
-        )
-        .await;
+    let res = verify_enrol(&t, &t.client, &id, &code).await;
     assert_eq!(error_of(res).await, "PhoneCodeExpired");
 }
 
 #[tokio::test]
 async fn resending_waits_replaces_the_code_and_keeps_the_failures() {
     let t = spawn_dev().await;
-    t.create_user("sam", Role::User).await;
-    t.sign_in_as(&t.client, "sam", PASSWORD).await;
-    let before = newest_id(&t).await;
-    let challenge: serde_json::Value = add_phone(&t, &t.client, MOBILE, "mobile", "sms")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let first = newest_message(&t, "sms", MOBILE_E164, before).await;
-    let first_code = code_in(&first.body);
-    let id = challenge["challenge_id"].as_i64().unwrap().to_string();
+    let (_, pending) = adding_phone(&t, "sam").await;
+    let (id, first_code) = (pending.id, pending.code);
     let form = [("challenge_id", id.as_str()), ("purpose", "enrol")];
     let resend = || t.post_form(&t.client, "/api/resend_phone_code", &form);
     let res = resend().await;
@@ -194,27 +153,15 @@ async fn resending_waits_replaces_the_code_and_keeps_the_failures() {
         "000000"
     };
     for _ in 0..4 {
-        let res = t
-            .post_form(
-                &t.client,
-                "/api/verify_phone",
-                &[("challenge_id", &id), ("code", wrong)],
-            )
-            .await;
+        let res = verify_enrol(&t, &t.client, &id, wrong).await;
         assert_eq!(error_of(res).await, "PhoneCodeIncorrect");
     }
     t.clock.advance_secs(30);
     assert_eq!(resend().await.status(), StatusCode::OK);
-    let second = newest_message(&t, "sms", MOBILE_E164, first.id).await;
+    let second = newest_message(&t, "sms", MOBILE_E164, pending.message_id).await;
     let second_code = code_in(&second.body);
     if second_code != first_code {
-        let res = t
-            .post_form(
-                &t.client,
-                "/api/verify_phone",
-                &[("challenge_id", &id), ("code", &first_code)],
-            )
-            .await;
+        let res = verify_enrol(&t, &t.client, &id, &first_code).await;
         assert_eq!(
             error_of(res).await,
             "PhoneCodeIncorrect",
@@ -222,23 +169,11 @@ async fn resending_waits_replaces_the_code_and_keeps_the_failures() {
         );
     } else {
         // One in a million: the new code equals the old; spend the fifth failure.
-        let res = t
-            .post_form(
-                &t.client,
-                "/api/verify_phone",
-                &[("challenge_id", &id), ("code", wrong)],
-            )
-            .await;
+        let res = verify_enrol(&t, &t.client, &id, wrong).await;
         assert_eq!(error_of(res).await, "PhoneCodeIncorrect");
     }
     // Five failures in all: the resend did not reset them.
-    let res = t
-        .post_form(
-            &t.client,
-            "/api/verify_phone",
-            &[("challenge_id", &id), ("code", &second_code)],
-        )
-        .await;
+    let res = verify_enrol(&t, &t.client, &id, &second_code).await;
     assert_eq!(error_of(res).await, "PhoneTooManyTries");
     t.clock.advance_secs(30);
     assert_eq!(error_of(resend().await).await, "PhoneTooManyTries");
