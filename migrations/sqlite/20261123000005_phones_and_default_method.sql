@@ -12,6 +12,9 @@ CREATE TABLE phone_numbers (
     phone_type  TEXT    NOT NULL CHECK (phone_type IN ('mobile', 'alternate', 'office')),
     -- E.164, e.g. +31612345678.
     e164        TEXT    NOT NULL,
+    -- As shown, e.g. +31 6 12345678: formatted once, since reparsing numbers of many
+    -- countries is slow (see docs/benchmarks.md).
+    international TEXT  NOT NULL,
     -- ISO 3166 region of the number, e.g. NL (for the allowlist and the limits).
     region      TEXT    NOT NULL,
     set_by_org  BIGINT  NOT NULL DEFAULT 0 CHECK (set_by_org IN (0, 1))

@@ -198,6 +198,12 @@ fn spawn_background(state: &AppState, sessions: &SessionBackend) -> Vec<JoinHand
             {
                 tracing::warn!(error = ?err, "sweeping expired enrolments failed");
             }
+            let day_ago = now - 86_400;
+            if let Err(err) =
+                app::store::phone_sends::delete_older_than(&sweep_state.db, day_ago).await
+            {
+                tracing::warn!(error = ?err, "forgetting old phone sends failed");
+            }
         }
     });
     vec![session_sweeper, minute_chores]

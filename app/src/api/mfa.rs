@@ -39,9 +39,7 @@ pub async fn second_step() -> Result<SecondStepView, AppError> {
         .filter(|_| sms || call)
         .map(|p| {
             let takes_sms = PhoneType::parse(&p.phone_type).is_some_and(PhoneType::takes_sms);
-            let international = crate::domain::PhoneNumber::from_e164(&p.e164)
-                .map(|n| n.international().to_owned())
-                .unwrap_or(p.e164.clone());
+            let international = p.international.clone();
             SecondStepPhone {
                 method_id: p.method_id,
                 masked: mask_e164(&p.e164, &international),

@@ -83,11 +83,6 @@ impl PhoneNumber {
         })
     }
 
-    /// Rebuilds a stored number (already validated when it was stored).
-    pub fn from_e164(e164: &str) -> Result<Self, PhoneNumberError> {
-        Self::parse("", e164)
-    }
-
     /// Refuses a landline as a mobile phone: text messages would never arrive.
     pub fn check_type(&self, phone_type: PhoneType) -> Result<(), PhoneNumberError> {
         if phone_type.takes_sms() && !self.mobile {

@@ -125,6 +125,7 @@ pub async fn add(
         name: phone_type.label(),
         phone_type: phone_type.as_str(),
         e164: number.e164(),
+        international: number.international(),
         region: number.region(),
         set_by_org: false,
         now,
@@ -213,17 +214,14 @@ pub async fn start(
         },
     )
     .await?;
-    send(
-        state,
-        &mut tx,
-        who,
+    let message = Outgoing {
         phone,
         channel,
         challenge_id,
-        token.as_deref(),
-        true,
-    )
-    .await?;
+        token: token.as_deref(),
+        first: true,
+    };
+    send(state, &mut tx, who, message).await?;
     tx.commit().await.context("committing a phone challenge")?;
     state.phone_outbox.notify_one();
     if purpose == Purpose::SignIn && channel == PhoneChannel::Sms {
@@ -237,7 +235,6 @@ pub async fn start(
         .await?;
     }
     Ok(Ok(challenge_view(
-        state,
         phone,
         challenge_id,
         channel,
@@ -248,7 +245,6 @@ pub async fn start(
 }
 
 fn challenge_view(
-    state: &AppState,
     phone: &PhoneRow,
     challenge_id: i64,
     channel: PhoneChannel,
@@ -256,15 +252,12 @@ fn challenge_view(
     purpose: Purpose,
     expires_at: i64,
 ) -> PhoneChallengeView {
-    let shown = PhoneNumber::from_e164(&phone.e164)
-        .map(|n| n.international().to_owned())
-        .unwrap_or_else(|_| phone.e164.clone());
+    let shown = phone.international.clone();
     let number = if purpose == Purpose::SignIn {
         mask_e164(&phone.e164, &shown)
     } else {
         shown
     };
-    let _ = state;
     PhoneChallengeView {
         challenge_id,
         method_id: phone.method_id,
@@ -275,19 +268,32 @@ fn challenge_view(
     }
 }
 
+/// One text or call for a challenge.
+struct Outgoing<'a> {
+    phone: &'a PhoneRow,
+    channel: PhoneChannel,
+    challenge_id: i64,
+    /// A press-# call's token (no code then).
+    token: Option<&'a str>,
+    /// The challenge's first message (a resend counts one more).
+    first: bool,
+}
+
 /// Queues the text or call (a fresh code unless the call asks to press #) and
 /// counts it for the limits, on the caller's transaction.
-#[allow(clippy::too_many_arguments)]
 async fn send(
     state: &AppState,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     who: &Requester,
-    phone: &PhoneRow,
-    channel: PhoneChannel,
-    challenge_id: i64,
-    token: Option<&str>,
-    first: bool,
+    message: Outgoing<'_>,
 ) -> anyhow::Result<()> {
+    let Outgoing {
+        phone,
+        channel,
+        challenge_id,
+        token,
+        first,
+    } = message;
     let now = state.clock.now();
     let (code_mac, body) = match (channel, token) {
         (PhoneChannel::Voice, Some(token)) => {
@@ -400,7 +406,7 @@ async fn within_limits(
     let detail = format!(
         "{} to {} refused: hourly limit per {which} reached",
         channel.as_str(),
-        mask_e164(&phone.e164, &phone.e164)
+        mask_e164(&phone.e164, &phone.international)
     );
     tracing::warn!(user_id = who.user.0, %ip, limit = which, "phone send refused by abuse limit");
     let record = AuditRecord {
@@ -455,22 +461,18 @@ pub async fn resend(
     }
     let mut tx = state.db.pool().begin().await.context("starting a resend")?;
     let token = challenge.call_token.clone();
-    send(
-        state,
-        &mut tx,
-        who,
-        &phone,
+    let message = Outgoing {
+        phone: &phone,
         channel,
-        challenge.id,
-        token.as_deref(),
-        false,
-    )
-    .await?;
+        challenge_id: challenge.id,
+        token: token.as_deref(),
+        first: false,
+    };
+    send(state, &mut tx, who, message).await?;
     tx.commit().await.context("committing a resend")?;
     state.phone_outbox.notify_one();
     let press = challenge.voice_mode.as_deref() == Some("press");
     Ok(Ok(challenge_view(
-        state,
         &phone,
         challenge.id,
         channel,
@@ -567,9 +569,7 @@ pub async fn activate(
     let phone = phones::find(&state.db, who.user, method_id)
         .await?
         .context("an activated phone is missing")?;
-    let shown = PhoneNumber::from_e164(&phone.e164)
-        .map(|n| n.international().to_owned())
-        .unwrap_or(phone.e164.clone());
+    let shown = phone.international.clone();
     let what = format!("The phone number {shown}");
     super::security::method_added(
         state,
@@ -627,9 +627,7 @@ pub async fn list(state: &AppState, user: UserId) -> anyhow::Result<Vec<PhoneVie
                     .map(PhoneType::label)
                     .unwrap_or("Phone")
                     .to_owned(),
-                number: PhoneNumber::from_e164(&p.e164)
-                    .map(|n| n.international().to_owned())
-                    .unwrap_or(p.e164.clone()),
+                number: p.international.clone(),
                 takes_sms: phone_type.is_some_and(PhoneType::takes_sms),
                 set_by_org: p.set_by_org,
                 locked: p.set_by_org && !settings.users_may_change_admin_phone,
@@ -699,6 +697,7 @@ pub async fn set_by_organisation(
         name: phone_type.label(),
         phone_type: phone_type.as_str(),
         e164: number.e164(),
+        international: number.international(),
         region: number.region(),
         set_by_org: true,
         now,

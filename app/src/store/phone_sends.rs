@@ -67,3 +67,14 @@ pub async fn recent<'e>(
         region: row.try_get("by_region")?,
     })
 }
+
+/// Forgets sends older than `before`: the limits look back one hour, and the audit
+/// log keeps the refusals.
+pub async fn delete_older_than(db: &super::Db, before: i64) -> anyhow::Result<u64> {
+    let result = sqlx::query("DELETE FROM phone_sends WHERE sent_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await
+        .context("forgetting old phone sends")?;
+    Ok(result.rows_affected())
+}

@@ -13,6 +13,8 @@ pub struct PhoneRow {
     pub name: String,
     pub phone_type: String,
     pub e164: String,
+    /// As shown: `+31 6 12345678`.
+    pub international: String,
     pub region: String,
     pub set_by_org: bool,
     pub active: bool,
@@ -25,6 +27,7 @@ pub struct NewPhone<'a> {
     pub name: &'a str,
     pub phone_type: &'a str,
     pub e164: &'a str,
+    pub international: &'a str,
     pub region: &'a str,
     pub set_by_org: bool,
     pub now: i64,
@@ -52,13 +55,14 @@ pub async fn insert(conn: &mut sqlx::AnyConnection, phone: NewPhone<'_>) -> anyh
     .await
     .context("creating a phone method")?;
     sqlx::query(
-        "INSERT INTO phone_numbers (method_id, user_id, phone_type, e164, region, set_by_org) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO phone_numbers (method_id, user_id, phone_type, e164, international, region, \
+         set_by_org) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(method_id)
     .bind(phone.user.0)
     .bind(phone.phone_type)
     .bind(phone.e164)
+    .bind(phone.international)
     .bind(phone.region)
     .bind(i64::from(phone.set_by_org))
     .execute(&mut *conn)
@@ -68,7 +72,7 @@ pub async fn insert(conn: &mut sqlx::AnyConnection, phone: NewPhone<'_>) -> anyh
 }
 
 const SELECT: &str = "SELECT m.id AS method_id, m.name, m.status, m.created_at, m.last_used_at, \
-     p.phone_type, p.e164, p.region, p.set_by_org \
+     p.phone_type, p.e164, p.international, p.region, p.set_by_org \
      FROM mfa_methods m JOIN phone_numbers p ON p.method_id = m.id";
 
 fn from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<PhoneRow> {
@@ -79,6 +83,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<PhoneRow> {
         name: row.try_get("name")?,
         phone_type: row.try_get("phone_type")?,
         e164: row.try_get("e164")?,
+        international: row.try_get("international")?,
         region: row.try_get("region")?,
         set_by_org: set_by_org == 1,
         active: status == "active",

@@ -195,12 +195,18 @@ async fn the_hourly_limit_per_number_stops_pumping_and_is_recorded() {
     let res = add_phone(&t, &t.client, MOBILE, "mobile", "sms").await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(error_of(res).await, "PhoneLimit");
-    let audited: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'phone.limit'")
-            .fetch_one(t.app.state.db.pool())
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'phone.limit'")
+            .fetch_all(t.app.state.db.pool())
             .await
             .unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(audited.len(), 1);
+    assert!(audited[0].contains("per number"), "{}", audited[0]);
+    assert!(
+        !audited[0].contains("612345678"),
+        "the number is masked: {}",
+        audited[0]
+    );
     // An hour later the number may be texted again.
     t.clock.advance_secs(3601);
     t.sign_in_as(&t.client, "tess", PASSWORD).await;
@@ -361,7 +367,7 @@ async fn zero_pound_reports_fraud_denies_and_blocks_further_prompts() {
 #[tokio::test]
 async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
     let t = spawn_dev().await;
-    let user = t.create_user("wes", Role::User).await;
+    t.create_user("wes", Role::User).await;
     let username = app::domain::Username::parse("wes").unwrap();
     let actor = app::services::audit::Actor::System("test");
     app::services::phones::set_by_organisation(
@@ -381,7 +387,6 @@ async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
     let phone = second_step_view(&t, &browser).await["phones"][0].clone();
     assert_eq!(phone["sms"], true);
     t.sign_in_as(&t.client, "wes", PASSWORD).await;
-    let _ = user;
     app::services::portal_settings::set(
         &t.app.state.db,
         "users_may_change_admin_phone",
