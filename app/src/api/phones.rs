@@ -28,6 +28,17 @@ pub async fn add_phone(
         .map_err(|e| ctx.refuse(e))
 }
 
+/// What the add-a-phone form offers the person adding a method now (signed in and
+/// recently verified, or registering at sign-in); `None` when phones are off.
+#[server(endpoint = "phone_setup")]
+pub async fn phone_setup() -> Result<Option<crate::domain::views::PhoneSetupView>, AppError> {
+    let ctx = super::guard::request()?;
+    let (who, _) = enroller_requester(&ctx).await?;
+    crate::services::phones::setup(&ctx.state, who.user)
+        .await
+        .map_err(|e| ctx.internal(e))
+}
+
 /// Checks the code that verifies a phone being added; when registering at sign-in,
 /// this also completes the sign-in.
 #[server(endpoint = "verify_phone")]

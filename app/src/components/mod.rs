@@ -25,5 +25,5 @@ pub use field::TextField;
 pub use header::Header;
 pub use layout::{AreaLayout, PortalLayout};
 pub use phone_challenge::PhoneChallengeStep;
-pub use phones::{PhonesSection, SelectField};
+pub use phones::{AddPhoneForm, PhonesSection, SelectField};
 pub use status::set_status;

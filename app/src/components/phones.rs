@@ -84,7 +84,7 @@ fn PhoneItem(phone: PhoneView, refresh: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn AddPhoneForm(setup: PhoneSetupView, on_done: Callback<()>) -> impl IntoView {
+pub fn AddPhoneForm(setup: PhoneSetupView, on_done: Callback<()>) -> impl IntoView {
     let add = ServerAction::<AddPhone>::new();
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
     let field = move |name: &'static str| {

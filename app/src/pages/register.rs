@@ -1,7 +1,8 @@
 //! `/sign-in/register`: "More information required". MFA is enforced and no method
 //! exists yet, so one must be registered before the portal opens.
 
-use crate::components::{AddAuthenticator, AuthFrame};
+use crate::api::phones::phone_setup;
+use crate::components::{AddAuthenticator, AddPhoneForm, AuthFrame};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,7 +13,31 @@ pub fn RegisterPage() -> impl IntoView {
         <AuthFrame title="More information required" wide=true>
                 <p class="lede">"Your organisation needs more information to keep your account secure. Set up an authenticator app on your phone; you will use it every time you sign in."</p>
                 <AddAuthenticator />
+                <PhoneInstead />
                 <p class="muted small"><a href="/sign-in">"Cancel and sign in again"</a></p>
         </AuthFrame>
+    }
+}
+
+/// "Use my phone instead", where texts or calls are allowed: the phone, once
+/// verified, completes the sign-in.
+#[component]
+fn PhoneInstead() -> impl IntoView {
+    let setup = Resource::new(|| (), |_| phone_setup());
+    let done = Callback::new(move |_| {
+        let _ = window().location().set_href("/account");
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                setup.await.ok().flatten().map(|setup| view! {
+                    <details class="other-ways">
+                        <summary>"Use my phone instead"</summary>
+                        <p class="note">"Texts and calls are weaker than an authenticator app: a phone number can be taken over."</p>
+                        <AddPhoneForm setup on_done=done />
+                    </details>
+                })
+            })}
+        </Suspense>
     }
 }

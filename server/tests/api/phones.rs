@@ -529,3 +529,40 @@ async fn the_development_phone_is_refused_outside_development_mode() {
     let res = add_phone(&t, &t.client, MOBILE, "mobile", "sms").await;
     assert_eq!(error_of(res).await, "PhoneUnavailable");
 }
+
+#[tokio::test]
+async fn registering_at_sign_in_with_a_phone_completes_the_sign_in() {
+    let t = spawn_dev().await;
+    let user = t.create_user("enzo", Role::User).await;
+    app::store::users::set_mfa_state(&t.app.state.db, user, app::domain::MfaState::Enforced)
+        .await
+        .unwrap();
+    let res = password_step(&t, &t.client, "enzo").await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    assert!(
+        t.whoami(&t.client).await.is_null(),
+        "not signed in before a method exists"
+    );
+    let setup: serde_json::Value = t
+        .post_form(&t.client, "/api/phone_setup", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(setup["default_region"], "NL");
+    let before = newest_id(&t).await;
+    let challenge: serde_json::Value = add_phone(&t, &t.client, MOBILE, "mobile", "sms")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = code_in(&newest_message(&t, "sms", MOBILE_E164, before).await.body);
+    let id = challenge["challenge_id"].as_i64().unwrap().to_string();
+    let res = verify_enrol(&t, &t.client, &id, &code).await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(t.whoami(&t.client).await["username"], "enzo");
+}
