@@ -232,3 +232,75 @@ async fn set_mfa_changes_the_state_and_is_audited() {
         ("enforced", "user.mfa_state")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_phone_and_policy_set_work_from_the_command_line() {
+    let (url, _db) = fresh_database().await;
+    portal(&url, &["user", "add", "--username", "gina"], None);
+    let args = [
+        "user",
+        "set-phone",
+        "--username",
+        "gina",
+        "--number",
+        "06 12345678",
+        "--country",
+        "NL",
+    ];
+    let out = portal(&url, &args, None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Mobile phone of gina set to +31 6 12345678"),
+        "{stdout}"
+    );
+    let premium = [
+        "user",
+        "set-phone",
+        "--username",
+        "gina",
+        "--number",
+        "0900 1234567",
+        "--country",
+        "NL",
+    ];
+    let out = portal(&url, &premium, None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--number: Premium-rate"));
+
+    let out = portal(
+        &url,
+        &["policy", "set", "users_may_change_admin_phone", "false"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("users_may_change_admin_phone = false"));
+    let out = portal(&url, &["policy", "set", "allowed_methods", "fax"], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("allowed_methods: a comma-separated list")
+    );
+
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let (e164, set_by_org, action): (String, i64, String) = sqlx::query_as(
+        "SELECT p.e164, p.set_by_org, a.action FROM phone_numbers p \
+         JOIN users u ON u.id = p.user_id JOIN audit_log a ON a.subject_user_id = u.id \
+         WHERE u.username = 'gina' ORDER BY a.id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (e164.as_str(), set_by_org, action.as_str()),
+        ("+31612345678", 1, "phone.set_by_org")
+    );
+}
