@@ -68,9 +68,15 @@ impl TwilioGateway {
                 .unwrap_or_default();
             return Ok(sid);
         }
-        // The gateway's own message, shortened: it names the problem, never a secret.
-        let detail: String = body.chars().take(200).collect();
-        let message = format!("gateway answered {status}: {detail}");
+        // Only the gateway's numeric error code: its message could quote what was
+        // sent, and a text holds a code that must never reach a log.
+        let code = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("code").and_then(serde_json::Value::as_i64));
+        let message = match code {
+            Some(code) => format!("gateway answered {status}, error code {code}"),
+            None => format!("gateway answered {status}"),
+        };
         if status.is_server_error() || status.as_u16() == 429 {
             Err(PhoneError::Transient(message))
         } else {

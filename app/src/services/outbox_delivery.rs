@@ -98,10 +98,14 @@ pub async fn record_failure(
 
 /// 30 s after the first failure, doubling, at most an hour.
 pub fn retry_delay(attempts: i64) -> i64 {
-    let doublings = u32::try_from((attempts - 1).clamp(0, 20)).unwrap_or(20);
-    FIRST_RETRY_SECS
-        .saturating_mul(1_i64 << doublings)
-        .min(MAX_RETRY_SECS)
+    doubling_delay(FIRST_RETRY_SECS, MAX_RETRY_SECS, attempts)
+}
+
+/// `first` seconds after the first failed attempt, doubling with each further one,
+/// at most `max`.
+pub fn doubling_delay(first: i64, max: i64, attempts: i64) -> i64 {
+    let doublings = u32::try_from((attempts - 1).clamp(0, 30)).unwrap_or(30);
+    first.saturating_mul(1_i64 << doublings).min(max)
 }
 
 #[cfg(test)]

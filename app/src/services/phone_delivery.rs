@@ -4,7 +4,7 @@
 //! last attempt fails the challenge is marked unreachable, so the waiting page can
 //! say "We could not reach your phone". A sent body is blanked.
 
-use super::outbox_delivery::{DeliveryReport, Failure, record_failure};
+use super::outbox_delivery::{DeliveryReport, Failure, doubling_delay, record_failure};
 use super::{phone_calls, phones};
 use crate::providers::phone::{Call, CallScript, PhoneError, Sms, SmsSender, VoiceCaller};
 use crate::state::AppState;
@@ -95,10 +95,7 @@ async fn deliver_one(
 
 /// 5 s after the first failure, doubling, at most two minutes.
 pub fn retry_delay(attempts: i64) -> i64 {
-    let doublings = u32::try_from((attempts - 1).clamp(0, 10)).unwrap_or(10);
-    FIRST_RETRY_SECS
-        .saturating_mul(1_i64 << doublings)
-        .min(MAX_RETRY_SECS)
+    doubling_delay(FIRST_RETRY_SECS, MAX_RETRY_SECS, attempts)
 }
 
 #[cfg(test)]
