@@ -94,6 +94,24 @@ async fn requests_seen(gateway: &Gateway, count: usize) -> Vec<Seen> {
     panic!("the gateway saw fewer than {count} requests");
 }
 
+/// A column of the (one) queued text, read until it shows `wanted` or five seconds
+/// pass; returns what it last showed.
+async fn outbox_sms_column(t: &TestApp, column: &str, wanted: &str) -> String {
+    let sql = format!("SELECT {column} FROM outbox WHERE channel = 'sms'");
+    let mut value = String::new();
+    for _ in 0..100 {
+        value = sqlx::query_scalar(&sql)
+            .fetch_one(t.app.state.db.pool())
+            .await
+            .unwrap();
+        if value == wanted {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    value
+}
+
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter()
         .find(|(k, _)| k == name)
@@ -134,32 +152,11 @@ async fn a_gateway_that_does_not_answer_in_time_is_tried_again() {
     assert_eq!(res.status(), reqwest::StatusCode::OK);
     requests_seen(&gateway, 1).await;
     // The portal gives up after twilio_timeout_seconds (2) and retries 5 s later.
-    let mut attempts = 0;
-    for _ in 0..100 {
-        attempts =
-            sqlx::query_scalar::<_, i64>("SELECT attempts FROM outbox WHERE channel = 'sms'")
-                .fetch_one(t.app.state.db.pool())
-                .await
-                .unwrap();
-        if attempts == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(attempts, 1, "the timed-out attempt is counted");
+    let attempts: String = outbox_sms_column(&t, "CAST(attempts AS TEXT)", "1").await;
+    assert_eq!(attempts, "1", "the timed-out attempt is counted");
     t.clock.advance_secs(5);
     requests_seen(&gateway, 2).await;
-    let mut status = String::new();
-    for _ in 0..100 {
-        status = sqlx::query_scalar("SELECT status FROM outbox WHERE channel = 'sms'")
-            .fetch_one(t.app.state.db.pool())
-            .await
-            .unwrap();
-        if status == "sent" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let status = outbox_sms_column(&t, "status", "sent").await;
     assert_eq!(status, "sent");
 }
 
