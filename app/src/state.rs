@@ -1,14 +1,12 @@
 //! What every request handler on the server shares.
 
-use crate::domain::MfaState;
+use crate::domain::{MfaState, VoiceMode};
 use crate::services::Clock;
 use crate::services::passwords::PasswordHasher;
 use crate::services::secret_box::Keys;
 use crate::store::Db;
 use axum::extract::FromRef;
-use governor::DefaultKeyedRateLimiter;
 use leptos::config::LeptosOptions;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 /// The security settings the services apply, taken from the configuration.
@@ -19,6 +17,10 @@ pub struct SecurityPolicy {
     /// The first lockout's length; each further one doubles, up to `lockout_max_secs`.
     pub lockout_base_secs: i64,
     pub lockout_max_secs: i64,
+    /// Password sign-ins one address may try per minute (all instances together).
+    pub sign_in_per_ip_per_minute: i64,
+    /// Non-browser API calls per minute, per address and per account name.
+    pub api_per_minute: i64,
     pub session_idle_secs: i64,
     pub session_absolute_secs: i64,
     /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
@@ -33,6 +35,9 @@ pub struct SecurityPolicy {
     pub app_passwords_allowed: bool,
     /// Live app passwords one user may have.
     pub app_passwords_max: i64,
+    /// How long an open fraud report from a call or push blocks further prompts;
+    /// 0 means until an admin resolves it.
+    pub fraud_block_secs: i64,
     /// Who receives fraud-report alerts; empty means every active admin.
     pub fraud_alert_addresses: Vec<String>,
     /// The portal's public address, for links in e-mails.
@@ -50,16 +55,13 @@ pub struct PhonePolicy {
     pub available: bool,
     /// The country the add-a-phone form starts with (ISO alpha-2).
     pub default_region: String,
-    /// Calls ask to press # (`true`) or read out a code (`false`).
-    pub press_to_approve: bool,
+    /// What sign-in calls ask of the person who answers.
+    pub voice_mode: VoiceMode,
     pub per_number_per_hour: i64,
     pub per_user_per_hour: i64,
     pub per_ip_per_hour: i64,
     pub per_region_per_hour: i64,
 }
-
-pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;
-pub type ApiRateLimiter = DefaultKeyedRateLimiter<String>;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -68,9 +70,6 @@ pub struct AppState {
     pub policy: Arc<SecurityPolicy>,
     pub hasher: PasswordHasher,
     pub keys: Arc<Keys>,
-    pub sign_in_limiter: Arc<IpRateLimiter>,
-    /// Non-browser API calls, keyed `ip:<address>` and `user:<id>`.
-    pub api_limiter: Arc<ApiRateLimiter>,
     pub leptos_options: LeptosOptions,
     /// Wakes the phone delivery worker when a text or call is queued.
     pub phone_outbox: Arc<tokio::sync::Notify>,

@@ -93,7 +93,7 @@ test("add a phone, make texts the default, sign in by text, and plan a trip", as
   expect(errors.filter((e) => !refusals.includes(e))).toEqual([]);
 });
 
-test("a call on the development phone is answered with # and signs the person in", async ({ page }) => {
+test("a call on the development phone is answered with the number the page shows and signs the person in", async ({ page }) => {
   const errors = watchConsole(page);
   const account = demoAccount("phone");
   await enterPassword(page, account);
@@ -102,7 +102,9 @@ test("a call on the development phone is answered with # and signs the person in
   await page.getByRole("link", { name: /^Call \+31/ }).click();
   await hydrated(page);
   await page.getByRole("button", { name: "Call me" }).click();
-  await expect(page.getByText("Answer and press # to approve")).toBeVisible();
+  await expect(page.getByText("type the number below on the keypad")).toBeVisible();
+  const shown = (await page.locator(".match-number").innerText()).trim();
+  expect(shown).toMatch(/^[1-9][0-9]$/);
   await expect(page.getByRole("status")).toContainText("Waiting for your answer");
   await expectAccessible(page);
 
@@ -110,10 +112,11 @@ test("a call on the development phone is answered with # and signs the person in
   await phone.goto("/dev/phone");
   await hydrated(phone);
   const call = phone.locator("li.dev-message[data-kind='call']").first();
-  await expect(call).toContainText("Press the pound key");
+  await expect(call).toContainText("two-digit number");
   await expectAccessible(phone);
-  await call.getByRole("button", { name: "Press #" }).click();
-  await expect(phone.locator("li.dev-message[data-kind='call']").first()).toContainText("Answered: #");
+  await call.getByLabel("Keys to type").fill(`${shown}#`);
+  await call.getByRole("button", { name: "Type keys" }).click();
+  await expect(phone.locator("li.dev-message[data-kind='call']").first()).toContainText(`Answered: ${shown}#`);
   await phone.close();
 
   await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible({ timeout: 10_000 });

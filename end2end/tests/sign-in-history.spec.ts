@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { demoAccount, expectAccessible, hydrated, recordSecret, signIn, watchConsole } from "./support";
 
 test("an app password's use shows in My sign-ins, is reported, and the account is secured", async ({ page }) => {
@@ -43,6 +44,19 @@ test("an app password's use shows in My sign-ins, is reported, and the account i
   await expectAccessible(page);
   await page.getByRole("link", { name: "Clear" }).click();
   await hydrated(page);
+
+  // The CSV download arrives whole through the browser (which asks for gzip/br).
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("sign-ins.csv");
+  expect(await download.failure()).toBeNull();
+  const csv = readFileSync((await download.path())!, "utf8");
+  const lines = csv.trim().split("\n");
+  expect(lines[0]).toContain("time_utc,result,result_code");
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines.some((line) => line.includes("Thunderbird"))).toBe(true);
 
   // "This wasn't me" on that row, confirmed, then the account secured.
   await page.getByTestId("history-row").first().getByRole("link", { name: /This wasn't me/ }).click();

@@ -27,6 +27,8 @@ async fn main() -> anyhow::Result<()> {
         role: Role::User,
         sign_in_event_id: 0,
         verified_at: None,
+        session_row: None,
+        session_epoch: 0,
     };
     let ip = "127.0.0.1".parse()?;
     let created = app_passwords::create(&app.state, &caller, &MethodName::parse("Bench mail")?, ip)

@@ -1,16 +1,16 @@
 //! Phones: how fast numbers are parsed (libphonenumber metadata via `phonenumber`),
-//! and how long the hourly abuse-limit check takes when `phone_sends` holds a day of
-//! traffic (default 1,000,000 rows on SQLite): it runs before every text or call.
-//! Prints figures; asserts nothing.
+//! and how long claiming the four hourly abuse limits takes (one transaction, four
+//! counting upserts) when `rate_limits` holds 1,000,000 buckets: it runs before
+//! every text or call. Prints figures; asserts nothing.
 //!
-//! cargo bench -p server --bench phones   (BENCH_PHONE_SENDS, BENCH_PHONE_PARSES to scale)
+//! cargo bench -p server --bench phones   (BENCH_RATE_BUCKETS, BENCH_PHONE_PARSES to scale)
 
 mod common;
 
-use app::domain::{MfaState, PhoneNumber};
+use app::domain::PhoneNumber;
 use app::services::{Clock, SystemClock};
-use app::store::phone_sends::{self, NewSend};
-use common::{create_user, env_count, percentile, start};
+use app::store::rate_limits::{self, Hit};
+use common::{env_count, percentile, start};
 use std::time::Instant;
 
 const FORMATS: [(&str, &str); 10] = [
@@ -50,51 +50,56 @@ async fn main() -> anyhow::Result<()> {
     parse_rate("one country", &FORMATS[..2], parses);
     parse_rate("ten countries in turn", &FORMATS, parses / 10);
 
-    let rows = env_count("BENCH_PHONE_SENDS", 1_000_000);
+    let rows = env_count("BENCH_RATE_BUCKETS", 1_000_000);
     let dir = tempfile::tempdir()?;
     let app = start(&dir, None).await?;
     let state = &app.state;
-    let user = create_user(state, "phone-bench", MfaState::Enabled).await?;
     let now = SystemClock.now();
+    let window_start = now - now.rem_euclid(3600);
     let started = Instant::now();
-    // A day of traffic: 100,000 numbers, 20,000 addresses, 50 regions.
+    // Buckets of the hour's traffic: numbers, users and addresses.
     sqlx::query(
-        "INSERT INTO phone_sends (sent_at, e164, region, user_id, ip, channel) \
+        "INSERT INTO rate_limits (bucket, window_start, hits, expires_at) \
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-         SELECT $2 - (i % 86400), '+' || CAST(31610000000 + (i % 100000) AS TEXT), \
-         'R' || CAST(i % 50 AS TEXT), NULL, \
-         '10.' || CAST(i % 250 AS TEXT) || '.' || CAST((i / 250) % 80 AS TEXT) || '.1', 'sms' FROM n",
+         SELECT 'phone:number:+' || CAST(31610000000 + i AS TEXT), $2, 1 + i % 3, $2 + 3600 FROM n",
     )
     .bind(i64::try_from(rows)?)
-    .bind(now)
+    .bind(window_start)
     .execute(state.db.pool())
     .await?;
     println!(
-        "phone_sends: {rows} rows written in {:.1} s",
+        "rate_limits: {rows} buckets written in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     let checks = 2_000;
     let mut times = Vec::with_capacity(checks);
     for i in 0..checks {
-        let e164 = format!("+{}", 31_610_000_000_i64 + (i as i64 * 37) % 100_000);
-        let ip = format!("10.{}.{}.1", i % 250, (i / 250) % 80);
-        let region = format!("R{}", i % 50);
-        let probe = NewSend {
-            at: now,
-            e164: &e164,
-            region: &region,
-            user,
-            ip: &ip,
-            channel: "sms",
-        };
+        let buckets = [
+            format!(
+                "phone:number:+{}",
+                31_610_000_000_i64 + (i as i64 * 37) % 1_000_000
+            ),
+            format!("phone:user:{}", i % 500),
+            format!("phone:ip:10.{}.{}.1", i % 250, (i / 250) % 80),
+            format!("phone:region:R{}", i % 50),
+        ];
         let started = Instant::now();
-        let recent = phone_sends::recent(state.db.pool(), now - 3600, &probe).await?;
+        let mut tx = state.db.pool().begin().await?;
+        for bucket in &buckets {
+            let hit = Hit {
+                bucket,
+                limit: 1_000_000,
+                window_secs: 3600,
+                now,
+            };
+            std::hint::black_box(rate_limits::hit(&mut *tx, hit).await?);
+        }
+        tx.commit().await?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
-        std::hint::black_box(recent);
     }
     times.sort_by(f64::total_cmp);
     println!(
-        "limit check (4 counts over the last hour) with {rows} rows: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        "limit claim (4 counting upserts in one transaction, committed) with {rows} buckets: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
         percentile(&times, 0.5),
         percentile(&times, 0.99),
         times.last().copied().unwrap_or(f64::NAN)

@@ -1,8 +1,9 @@
 //! Sign-in throughput through the real HTTP endpoint next to raw Argon2
 //! verifications on the same machine in the same run, and the SSR latency of the
-//! account page under a bounded load. Prints figures; asserts nothing.
+//! account page under a bounded load, and resident memory under a burst of 64
+//! concurrent sign-ins. Prints figures; asserts nothing.
 //!
-//! cargo bench -p server --bench sign_in   (BENCH_SIGN_INS, BENCH_PAGE_REQUESTS to scale)
+//! cargo bench -p server --bench sign_in   (BENCH_SIGN_INS, BENCH_PAGE_REQUESTS, BENCH_BURST)
 
 mod common;
 
@@ -11,6 +12,8 @@ use app::services::passwords::hash_blocking;
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use common::{PASSWORD, client, create_user, env_count, percentile, start};
 use secrecy::SecretString;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 #[tokio::main]
@@ -24,6 +27,18 @@ async fn main() -> anyhow::Result<()> {
         create_user(&app.state, &format!("bench{n}"), MfaState::Disabled).await?;
     }
     println!("machine: {workers} cores; {sign_ins} sign-ins, {page_requests} page requests");
+
+    // Memory first, while the process is fresh: 64 sign-ins at once must queue at
+    // the Argon2 permits instead of holding 64 × 19 MiB.
+    let burst = env_count("BENCH_BURST", 64);
+    let (idle, peak, after) = rss_under_burst(&app.url(), burst, workers).await?;
+    println!(
+        "resident memory, {burst} concurrent sign-ins: idle {:.1} MiB, peak {:.1} MiB ({:+.1} MiB), after {:.1} MiB",
+        idle as f64 / 1024.0,
+        peak as f64 / 1024.0,
+        (peak - idle) as f64 / 1024.0,
+        after as f64 / 1024.0
+    );
 
     // Raw hashing before and after the HTTP run, so drift (heat, other load) shows.
     let raw_before = raw_argon2_rate(sign_ins, workers).await?;
@@ -49,6 +64,65 @@ async fn main() -> anyhow::Result<()> {
         page_requests as f64 / elapsed.as_secs_f64()
     );
     app.stop().await
+}
+
+/// This process's resident set in KiB (Linux `/proc/self/status`).
+fn rss_kib() -> anyhow::Result<i64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .ok_or_else(|| anyhow::anyhow!("no VmRSS line"))?;
+    Ok(line
+        .split_whitespace()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("no VmRSS value"))?
+        .parse()?)
+}
+
+/// Resident memory before, at most during, and after `burst` sign-ins sent at
+/// once (sampled every 5 ms).
+async fn rss_under_burst(
+    base: &str,
+    burst: usize,
+    users: usize,
+) -> anyhow::Result<(i64, i64, i64)> {
+    let idle = rss_kib()?;
+    let peak = Arc::new(AtomicI64::new(idle));
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let (peak, sampling) = (peak.clone(), sampling.clone());
+        tokio::spawn(async move {
+            while sampling.load(Ordering::Relaxed) {
+                if let Ok(now) = rss_kib() {
+                    peak.fetch_max(now, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+    let tasks: Vec<_> = (0..burst)
+        .map(|n| {
+            let base = base.to_owned();
+            let username = format!("bench{}", n % users);
+            tokio::spawn(async move {
+                common::post(
+                    &client()?,
+                    &base,
+                    "/api/sign_in",
+                    &[("username", username.as_str()), ("password", PASSWORD)],
+                )
+                .await
+                .map(|_| ())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await??;
+    }
+    sampling.store(false, Ordering::Relaxed);
+    sampler.await?;
+    Ok((idle, peak.load(Ordering::Relaxed), rss_kib()?))
 }
 
 /// `total` verifications spread over `workers` blocking threads.

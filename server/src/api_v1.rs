@@ -2,6 +2,7 @@
 //! with HTTP Basic (username and app password), answering accepted or refused as
 //! JSON. No cookies, so no CSRF exposure; rate limited per account and per address.
 
+use app::api::guard::client_address;
 use app::services::app_passwords::{self, VerifyOutcome};
 use app::state::AppState;
 use axum::Json;
@@ -27,7 +28,8 @@ pub async fn verify_app_password(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    match app_passwords::verify(&state, &username, &password, peer.ip(), user_agent).await {
+    let ip = client_address(&headers, peer.ip(), state.policy.trust_forwarded_for);
+    match app_passwords::verify(&state, &username, &password, ip, user_agent).await {
         Ok(VerifyOutcome::Accepted) => {
             (StatusCode::OK, Json(json!({ "result": "accepted" }))).into_response()
         }

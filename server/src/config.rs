@@ -2,7 +2,7 @@
 //! environment variables (and plain `DATABASE_URL`). Bad values stop start-up with
 //! the key's name and what is wrong with it.
 
-use app::domain::MfaState;
+use app::domain::{MfaState, VoiceMode};
 use app::providers::mail::SmtpTls;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -39,6 +39,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Password hashes (Argon2id, 19 MiB each) computed at once; more wait their
+    /// turn. 0: as many as the machine has cores.
+    pub argon2_concurrency: u32,
     /// MFA state new accounts get.
     pub default_mfa_state: MfaState,
     /// File holding the 32-byte key that encrypts TOTP seeds at rest (base64). Created
@@ -71,13 +74,17 @@ pub struct Config {
     pub api_per_minute: u32,
     /// Who receives fraud-report alerts; empty means every active admin account.
     pub fraud_alert_addresses: Vec<String>,
+    /// Hours an open fraud report from a call or push blocks further texts, calls
+    /// and pushes to the person; 0 blocks until an admin resolves the report.
+    pub fraud_block_hours: u32,
     /// Texts and calls: `dev` (development mode only: shown on /dev/phone),
     /// `twilio` (a Twilio-style REST gateway) or `none`. Unset: `dev` in development
     /// mode, else `none`.
     pub phone_provider: Option<PhoneProviderKind>,
     /// Country the add-a-phone form starts with (ISO 3166 alpha-2).
     pub phone_default_region: String,
-    /// Calls ask to press # to approve (`press`) or read out a code (`code`).
+    /// What sign-in calls ask: `match` (type the number the sign-in page shows,
+    /// then #), `press` (1#) or `code` (the call reads out a code to type).
     pub voice_mode: VoiceMode,
     /// Texts and calls per hour, per number, account, client address and country.
     pub phone_per_number_per_hour: u32,
@@ -107,13 +114,6 @@ pub enum PhoneProviderKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum VoiceMode {
-    Press,
-    Code,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Pretty,
     Json,
@@ -136,6 +136,7 @@ impl Default for Config {
             sign_in_per_ip_per_minute: 30,
             max_body_bytes: 64 * 1024,
             trust_forwarded_for: false,
+            argon2_concurrency: 0,
             default_mfa_state: MfaState::Enabled,
             secret_key_file: PathBuf::from("data/secret.key"),
             totp_issuer: "MFA Portal".to_owned(),
@@ -152,9 +153,10 @@ impl Default for Config {
             app_passwords_max: 20,
             api_per_minute: 60,
             fraud_alert_addresses: Vec::new(),
+            fraud_block_hours: 24,
             phone_provider: None,
             phone_default_region: "NL".to_owned(),
-            voice_mode: VoiceMode::Press,
+            voice_mode: VoiceMode::Match,
             phone_per_number_per_hour: 5,
             phone_per_user_per_hour: 10,
             phone_per_ip_per_hour: 20,
@@ -177,7 +179,64 @@ pub enum ConfigError {
     Invalid { key: &'static str, problem: String },
 }
 
+const ENV_PREFIX: &str = "MFA_PORTAL_";
+
+/// Keys whose values are text, whatever they look like. `MFA_PORTAL_CONFIG` names
+/// the file (read by the command line) and is not a key.
+const TEXT_KEYS: &[&str] = &[
+    "bind",
+    "public_url",
+    "database_url",
+    "site_root",
+    "secret_key_file",
+    "totp_issuer",
+    "smtp_host",
+    "smtp_username",
+    "smtp_password",
+    "mail_from",
+    "phone_default_region",
+    "twilio_base_url",
+    "twilio_account_sid",
+    "twilio_auth_token",
+    "twilio_from_number",
+];
+
+/// The text settings among environment variables: plain `DATABASE_URL`, then
+/// `MFA_PORTAL_<KEY>` (which wins).
+fn text_settings_from(
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut plain_database_url = None;
+    let mut values = std::collections::BTreeMap::new();
+    for (name, value) in vars {
+        let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
+            continue;
+        };
+        if name == "DATABASE_URL" {
+            plain_database_url = Some(value.to_owned());
+        } else if let Some(key) = name.strip_prefix(ENV_PREFIX) {
+            let key = key.to_ascii_lowercase();
+            if TEXT_KEYS.contains(&key.as_str()) {
+                values.insert(key, value.to_owned());
+            }
+        }
+    }
+    if let Some(url) = plain_database_url {
+        values.entry("database_url".to_owned()).or_insert(url);
+    }
+    values
+}
+
 impl Config {
+    /// How many password hashes may run at once: Argon2id is CPU-bound, so more
+    /// than one per core only adds memory (19 MiB each), not speed.
+    pub fn argon2_concurrency(&self) -> usize {
+        match self.argon2_concurrency {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => usize::try_from(n).unwrap_or(usize::MAX),
+        }
+    }
+
     /// Loads defaults, then `file` (which must exist when given), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -190,13 +249,16 @@ impl Config {
             }
             figment = figment.merge(Toml::file(path));
         }
+        // Text settings come from the environment as written: figment would read
+        // "+3197010000000" or an all-digit password as a number.
+        let text_values = text_settings_from(std::env::vars_os());
         figment = figment
             .merge(
-                Env::raw()
-                    .only(&["DATABASE_URL"])
-                    .map(|_| "database_url".into()),
+                Env::prefixed(ENV_PREFIX)
+                    .ignore(&["CONFIG"])
+                    .filter(|key| !TEXT_KEYS.contains(&key.as_str().to_ascii_lowercase().as_str())),
             )
-            .merge(Env::prefixed("MFA_PORTAL_"));
+            .merge(Serialized::defaults(text_values));
         let config: Config = figment.extract().map_err(Box::new)?;
         config.validate()?;
         Ok(config)
@@ -384,6 +446,42 @@ mod tests {
         assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
         assert!(!config.dev);
         assert_eq!(config.public_origin(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn every_text_setting_is_read_from_the_environment_as_written() {
+        let vars = [
+            ("MFA_PORTAL_TWILIO_FROM_NUMBER", "+3197010000000"),
+            ("MFA_PORTAL_SMTP_PASSWORD", "12345678"),
+            ("MFA_PORTAL_LOCKOUT_THRESHOLD", "5"),
+            ("MFA_PORTAL_CONFIG", "portal.toml"),
+            ("DATABASE_URL", "postgres://plain/db"),
+            ("PATH", "/usr/bin"),
+        ]
+        .map(|(k, v)| (k.into(), v.into()));
+        let values = text_settings_from(vars.into_iter());
+        assert_eq!(values["twilio_from_number"], "+3197010000000");
+        assert_eq!(values["smtp_password"], "12345678");
+        assert_eq!(values["database_url"], "postgres://plain/db");
+        assert_eq!(values.len(), 3, "{values:?}");
+    }
+
+    #[test]
+    fn every_text_field_is_listed_as_a_text_key() {
+        let defaults = serde_json::to_value(Config::default()).unwrap();
+        for (key, value) in defaults.as_object().unwrap() {
+            // Enumerations are words and cannot be mistaken for numbers.
+            let enumeration = matches!(
+                key.as_str(),
+                "log_format" | "default_mfa_state" | "smtp_tls" | "voice_mode" | "phone_provider"
+            );
+            if value.is_string() && !enumeration {
+                assert!(
+                    TEXT_KEYS.contains(&key.as_str()),
+                    "{key} is text but not in TEXT_KEYS"
+                );
+            }
+        }
     }
 
     #[test]

@@ -33,14 +33,16 @@ pub async fn export_history(
         Err(err) => return (StatusCode::BAD_REQUEST, err.to_string()).into_response(),
     };
     let user_id = caller.user_id.0;
-    let rows = sign_in_history::export_csv(state.db.clone(), caller.user_id, parsed.filter).map(
-        move |chunk| {
+    // Fused: the compression layer may poll once more after the end, and an
+    // unfused `unfold` stream panics then (the download broke after the header).
+    let rows = sign_in_history::export_csv(state.db.clone(), caller.user_id, parsed.filter)
+        .fuse()
+        .map(move |chunk| {
             chunk.inspect_err(|err| {
                 // The status line is long gone: the client sees a cut-off file.
                 tracing::error!(user_id, error = ?err, "sign-in history export failed midway");
             })
-        },
-    );
+        });
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -156,9 +156,16 @@ async fn policy(config: Config, command: PolicyCommand) -> anyhow::Result<()> {
     use app::services::portal_settings;
     let database = database::connect(&config.database_url).await?;
     if let PolicyCommand::Set(args) = &command {
-        portal_settings::set(&database.db, &args.key, &args.value, SystemClock.now())
-            .await?
-            .map_err(|problem| anyhow::anyhow!("{}: {problem}", args.key))?;
+        let actor = Actor::System("cli");
+        portal_settings::set(
+            &database.db,
+            &args.key,
+            &args.value,
+            SystemClock.now(),
+            &actor,
+        )
+        .await?
+        .map_err(|problem| anyhow::anyhow!("{}: {problem}", args.key))?;
     }
     let current = portal_settings::load(&database.db).await?;
     let methods: Vec<&str> = current.allowed_methods.iter().map(|m| m.as_str()).collect();

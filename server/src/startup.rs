@@ -1,7 +1,7 @@
 //! Building the running portal: database, state, router, listener. `main` and the
 //! integration tests both come through here.
 
-use crate::config::{Config, PhoneProviderKind, VoiceMode};
+use crate::config::{Config, PhoneProviderKind};
 use crate::database::{self, SessionBackend};
 use crate::demo::{self, DemoAccount};
 use crate::routes;
@@ -9,11 +9,9 @@ use anyhow::Context;
 use app::services::passwords::PasswordHasher;
 use app::services::secret_box::Keys;
 use app::services::{Clock, SystemClock};
-use app::state::{ApiRateLimiter, AppState, IpRateLimiter, PhonePolicy, SecurityPolicy};
-use governor::Quota;
+use app::state::{AppState, PhonePolicy, SecurityPolicy};
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -116,14 +114,10 @@ pub async fn app_state(
     db: app::store::Db,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppState> {
-    let hasher = tokio::task::spawn_blocking(PasswordHasher::new)
+    let hashing = config.argon2_concurrency();
+    let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(hashing))
         .await
         .context("joining the hasher set-up")??;
-    let per_minute = NonZeroU32::new(config.sign_in_per_ip_per_minute)
-        .context("sign_in_per_ip_per_minute is 0")?;
-    let limiter: IpRateLimiter = IpRateLimiter::keyed(Quota::per_minute(per_minute));
-    let api_per_minute = NonZeroU32::new(config.api_per_minute).context("api_per_minute is 0")?;
-    let api_limiter = ApiRateLimiter::keyed(Quota::per_minute(api_per_minute));
     let master_key = crate::keys::load_or_create(&config.secret_key_file)?;
     Ok(AppState {
         db,
@@ -131,8 +125,6 @@ pub async fn app_state(
         policy: Arc::new(security_policy(config)?),
         hasher,
         keys: Arc::new(Keys::from_master(&master_key)),
-        sign_in_limiter: Arc::new(limiter),
-        api_limiter: Arc::new(api_limiter),
         leptos_options: leptos_options(config),
         phone_outbox: Arc::new(tokio::sync::Notify::new()),
     })
@@ -144,6 +136,8 @@ fn security_policy(config: &Config) -> anyhow::Result<SecurityPolicy> {
         lockout_threshold: i64::from(config.lockout_threshold),
         lockout_base_secs: i64::from(config.lockout_minutes) * 60,
         lockout_max_secs: i64::from(config.lockout_max_minutes) * 60,
+        sign_in_per_ip_per_minute: i64::from(config.sign_in_per_ip_per_minute),
+        api_per_minute: i64::from(config.api_per_minute),
         session_idle_secs: i64::from(config.session_idle_minutes) * 60,
         session_absolute_secs: i64::from(config.session_absolute_hours) * 3600,
         trust_forwarded_for: config.trust_forwarded_for,
@@ -154,12 +148,13 @@ fn security_policy(config: &Config) -> anyhow::Result<SecurityPolicy> {
         app_passwords_allowed: config.app_passwords_allowed,
         app_passwords_max: i64::from(config.app_passwords_max),
         fraud_alert_addresses: config.fraud_alert_addresses.clone(),
+        fraud_block_secs: i64::from(config.fraud_block_hours) * 3600,
         portal_url: config.public_url.to_string(),
         dev_mode: config.dev,
         phone: PhonePolicy {
             available: phone_available,
             default_region: config.phone_default_region.clone(),
-            press_to_approve: config.voice_mode == VoiceMode::Press,
+            voice_mode: config.voice_mode,
             per_number_per_hour: i64::from(config.phone_per_number_per_hour),
             per_user_per_hour: i64::from(config.phone_per_user_per_hour),
             per_ip_per_hour: i64::from(config.phone_per_ip_per_hour),
@@ -177,32 +172,34 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// Expired-session sweeping and forgetting idle rate-limit keys.
+/// Expired-session sweeping and forgetting finished rate-limit windows.
 fn spawn_background(state: &AppState, sessions: &SessionBackend) -> Vec<JoinHandle<()>> {
     let sweep_every = Duration::from_secs(15 * 60);
     let session_sweeper = match sessions {
         SessionBackend::Sqlite(store) => spawn_sweeper(store.clone(), sweep_every),
         SessionBackend::Postgres(store) => spawn_sweeper(store.clone(), sweep_every),
     };
-    let limiter = state.sign_in_limiter.clone();
     let sweep_state = state.clone();
     let minute_chores = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
-            limiter.retain_recent();
-            sweep_state.api_limiter.retain_recent();
             let now = sweep_state.clock.now();
+            if let Err(err) =
+                app::store::rate_limits::delete_expired(sweep_state.db.pool(), now).await
+            {
+                tracing::warn!(error = ?err, "forgetting finished rate-limit windows failed");
+            }
+            let quiet_since = now - sweep_state.policy.session_absolute_secs;
+            if let Err(err) =
+                app::store::user_sessions::delete_stale(&sweep_state.db, quiet_since).await
+            {
+                tracing::warn!(error = ?err, "forgetting old session descriptions failed");
+            }
             if let Err(err) =
                 app::store::methods::delete_expired_pending(&sweep_state.db, now).await
             {
                 tracing::warn!(error = ?err, "sweeping expired enrolments failed");
-            }
-            let day_ago = now - 86_400;
-            if let Err(err) =
-                app::store::phone_sends::delete_older_than(&sweep_state.db, day_ago).await
-            {
-                tracing::warn!(error = ?err, "forgetting old phone sends failed");
             }
         }
     });

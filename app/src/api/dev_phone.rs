@@ -37,43 +37,47 @@ pub async fn dev_phone_messages() -> Result<Vec<DevPhoneMessageView>, AppError> 
         .collect())
 }
 
-/// Answers a call: `#` approves, `0#` reports fraud, `hang-up` and `no-answer` end
-/// it as a person would.
+/// Answers a call as a person would: typing keys (reported like the gateway does:
+/// up to the `#`, and nothing at all when nothing came before it), hanging up, or
+/// not answering.
 #[server(endpoint = "dev_phone_answer")]
 pub async fn dev_phone_answer(message_id: i64, keys: String) -> Result<String, AppError> {
+    use crate::providers::phone::keys_reported;
     use crate::services::phone_calls;
     let ctx = super::guard::request()?;
     require_dev_mode(&ctx)?;
     let keys = keys.trim().to_owned();
-    if !matches!(keys.as_str(), "#" | "0#" | "1#" | "hang-up" | "no-answer") {
-        return Err(ctx.refuse(AppError::invalid("keys", "Press #, 0#, or end the call.")));
+    let typed = keys
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '#' || c == '*');
+    let ended = matches!(keys.as_str(), "hang-up" | "no-answer");
+    if keys.is_empty() || keys.len() > 12 || !(typed || ended) {
+        return Err(ctx.refuse(AppError::invalid(
+            "keys",
+            "Type keys (digits, # and *), or end the call.",
+        )));
     }
     let token = crate::store::dev_phone::answer(&ctx.state.db, message_id, &keys)
         .await
         .map_err(|e| ctx.internal(e))?
         .ok_or_else(|| ctx.refuse(AppError::NotFound))?;
     let state = &ctx.state;
-    let speech = match keys.as_str() {
-        "hang-up" => {
-            phone_calls::finished(state, &token, "completed")
-                .await
-                .map_err(|e| ctx.internal(e))?;
-            "You hung up.".to_owned()
-        }
-        "no-answer" => {
-            phone_calls::finished(state, &token, "no-answer")
-                .await
-                .map_err(|e| ctx.internal(e))?;
-            "The call rang out.".to_owned()
-        }
-        pressed => {
-            let digits = pressed.trim_end_matches('#');
-            phone_calls::answered(state, &token, digits)
-                .await
-                .map_err(|e| ctx.internal(e))?
-                .speech()
-                .to_owned()
-        }
+    let (status, speech) = match keys.as_str() {
+        "hang-up" => ("completed", "You hung up."),
+        "no-answer" => ("no-answer", "The call rang out."),
+        typed => match keys_reported(typed) {
+            Some(digits) => {
+                let outcome = phone_calls::answered(state, &token, &digits)
+                    .await
+                    .map_err(|e| ctx.internal(e))?;
+                return Ok(outcome.speech().to_owned());
+            }
+            // Like the gateway: no keys before # or the timeout is no answer at all.
+            None => ("completed", "We did not get an answer. Goodbye."),
+        },
     };
-    Ok(speech)
+    phone_calls::finished(state, &token, status)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    Ok(speech.to_owned())
 }

@@ -18,6 +18,26 @@ use tower_sessions::Session;
 /// The header the request-id layer sets on every request.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// The client's address: the peer's, or behind a trusted proxy the last address
+/// in `X-Forwarded-For` (the one the proxy added). Shared with `/api/v1`.
+pub fn client_address(
+    headers: &http::HeaderMap,
+    peer: IpAddr,
+    trust_forwarded_for: bool,
+) -> IpAddr {
+    if !trust_forwarded_for {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|v| v.trim().parse::<IpAddr>().ok())
+        .next_back()
+        .unwrap_or(peer)
+}
+
 /// One request as a server function sees it.
 pub struct RequestContext {
     pub state: AppState,
@@ -93,25 +113,35 @@ impl RequestContext {
     /// The caller's address: the socket peer, or the proxy's last `X-Forwarded-For`
     /// entry when the configuration says a proxy sits in front.
     pub fn client_ip(&self) -> Result<IpAddr, AppError> {
-        if self.state.policy.trust_forwarded_for {
-            let forwarded = self
-                .parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|v| v.trim().parse::<IpAddr>().ok())
-                .next_back();
-            if let Some(ip) = forwarded {
-                return Ok(ip);
-            }
-        }
-        self.parts
+        let peer = self
+            .parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
-            .ok_or_else(|| self.internal(anyhow::anyhow!("connection info missing")))
+            .ok_or_else(|| self.internal(anyhow::anyhow!("connection info missing")))?;
+        Ok(client_address(
+            &self.parts.headers,
+            peer,
+            self.state.policy.trust_forwarded_for,
+        ))
+    }
+
+    /// Starts the signed-in session for this browser (new session id, recorded
+    /// with its address and browser for "Where you're signed in").
+    pub async fn start_session(
+        &self,
+        signed_in: crate::services::sign_in::SignedIn,
+        verified: bool,
+    ) -> Result<(), AppError> {
+        let ip = self.client_ip()?.to_string();
+        let user_agent = self.user_agent();
+        let origin = caller::Origin {
+            ip: &ip,
+            user_agent: &user_agent,
+        };
+        caller::start_session(&self.state, &self.session, signed_in, &origin, verified)
+            .await
+            .map_err(|e| self.internal(e))
     }
 
     pub fn user_agent(&self) -> String {

@@ -76,7 +76,7 @@ pub async fn secure_account(
     .map_err(|e| ctx.internal(e))?;
     match outcome {
         Ok((secured, epoch)) => {
-            caller::continue_in_epoch(ctx.session(), epoch)
+            caller::continue_in_epoch(&ctx.state, ctx.session(), epoch)
                 .await
                 .map_err(|e| ctx.internal(e))?;
             Ok(secured)

@@ -109,7 +109,6 @@ pub async fn complete_second_step(
     event_id: i64,
     remember: bool,
 ) -> Result<(), AppError> {
-    use crate::services::caller;
     use crate::services::sign_in::{SignInNext, SignedIn};
     use crate::store::UserId;
     let user = UserId(pending.user_id);
@@ -119,9 +118,7 @@ pub async fn complete_second_step(
         next: SignInNext::Complete { verified: true },
         session_epoch: pending.session_epoch,
     };
-    caller::start_session(ctx.session(), signed_in, ctx.state.clock.now(), true)
-        .await
-        .map_err(|e| ctx.internal(e))?;
+    ctx.start_session(signed_in, true).await?;
     if remember {
         remember_this_browser(ctx, user).await?;
     }
@@ -185,7 +182,6 @@ pub async fn begin_authenticator(name: String) -> Result<EnrolmentView, AppError
 pub async fn activate_authenticator(method_id: i64, code: String) -> Result<(), AppError> {
     use crate::domain::OtpCode;
     use crate::services::authenticator::{self, CodeCheck};
-    use crate::services::caller;
     use crate::services::security;
     use crate::services::sign_in::{SignInNext, SignedIn};
     let ctx = super::guard::request()?;
@@ -218,7 +214,6 @@ pub async fn activate_authenticator(method_id: i64, code: String) -> Result<(), 
     )
     .await
     .map_err(|e| ctx.internal(e))?;
-    let now = ctx.state.clock.now();
     if enroller.registering {
         let signed_in = SignedIn {
             user_id: enroller.user_id,
@@ -226,9 +221,7 @@ pub async fn activate_authenticator(method_id: i64, code: String) -> Result<(), 
             next: SignInNext::Complete { verified: true },
             session_epoch: enroller.session_epoch,
         };
-        caller::start_session(ctx.session(), signed_in, now, true)
-            .await
-            .map_err(|e| ctx.internal(e))?;
+        ctx.start_session(signed_in, true).await?;
         leptos_axum::redirect("/account");
     }
     Ok(())

@@ -262,9 +262,7 @@ mod server_side {
             next: SignInNext::Complete { verified: true },
             session_epoch: enroller.session_epoch,
         };
-        caller::start_session(ctx.session(), signed_in, ctx.state.clock.now(), true)
-            .await
-            .map_err(|e| ctx.internal(e))?;
+        ctx.start_session(signed_in, true).await?;
         leptos_axum::redirect("/account");
         Ok(())
     }

@@ -125,7 +125,8 @@ pub async fn forget_device(device_id: i64) -> Result<(), AppError> {
     }
 }
 
-/// Changes the caller's password; every remembered browser is forgotten.
+/// Changes the caller's password; every other session ends and every remembered
+/// browser is forgotten.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
@@ -144,7 +145,10 @@ pub async fn change_password(
     )
     .await
     .map_err(|e| ctx.internal(e))?;
-    outcome.map_err(|refusal| ctx.refuse(password_refusal_error(refusal)))
+    let epoch = outcome.map_err(|refusal| ctx.refuse(password_refusal_error(refusal)))?;
+    crate::services::caller::continue_in_epoch(&ctx.state, ctx.session(), epoch)
+        .await
+        .map_err(|e| ctx.internal(e))
 }
 
 /// The field error for a refused password change (also used by "secure my account").
@@ -243,6 +247,7 @@ mod server_side {
                 until: utc_minutes(until),
             },
             CodeRefusal::UnknownMethod => AppError::MethodNotFound,
+            CodeRefusal::NotAllowed => AppError::MethodNotAllowed,
         }
     }
 }

@@ -14,7 +14,6 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     use crate::services::caller::{self, PendingStage};
     use crate::services::sign_in::{SignInAttempt, SignInNext, SignInRefusal, sign_in};
-    use crate::services::time_format::utc_minutes;
     use secrecy::{ExposeSecret, SecretString};
 
     let ctx = super::guard::request()?;
@@ -40,18 +39,19 @@ pub async fn sign_in(
         Ok(signed_in) => {
             let now = ctx.state.clock.now();
             let session = ctx.session();
-            let started = match signed_in.next {
-                SignInNext::Complete { verified } => {
-                    caller::start_session(session, signed_in, now, verified).await
-                }
+            match signed_in.next {
+                SignInNext::Complete { verified } => ctx.start_session(signed_in, verified).await?,
                 SignInNext::SecondFactor => {
-                    caller::start_pending(session, signed_in, PendingStage::SecondFactor, now).await
+                    caller::start_pending(session, signed_in, PendingStage::SecondFactor, now)
+                        .await
+                        .map_err(|e| ctx.internal(e))?;
                 }
                 SignInNext::MustRegister => {
-                    caller::start_pending(session, signed_in, PendingStage::MustRegister, now).await
+                    caller::start_pending(session, signed_in, PendingStage::MustRegister, now)
+                        .await
+                        .map_err(|e| ctx.internal(e))?;
                 }
-            };
-            started.map_err(|e| ctx.internal(e))?;
+            }
             let target = match signed_in.next {
                 SignInNext::Complete { .. } => safe_next(next.as_deref()),
                 SignInNext::SecondFactor => "/sign-in/verify".to_owned(),
@@ -61,9 +61,6 @@ pub async fn sign_in(
             Ok(())
         }
         Err(SignInRefusal::InvalidCredentials) => Err(ctx.refuse(AppError::InvalidCredentials)),
-        Err(SignInRefusal::Locked { until }) => Err(ctx.refuse(AppError::AccountLocked {
-            until: utc_minutes(until),
-        })),
         Err(SignInRefusal::Blocked) => Err(ctx.refuse(AppError::AccountBlocked)),
         Err(SignInRefusal::TooManyFromAddress) => Err(ctx.refuse(AppError::TooManyRequests)),
     }
@@ -72,11 +69,25 @@ pub async fn sign_in(
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let ctx = super::guard::request()?;
-    crate::services::caller::end_session(ctx.session())
+    crate::services::caller::sign_out(&ctx.state, ctx.session())
         .await
         .map_err(|e| ctx.internal(e))?;
     leptos_axum::redirect("/sign-in");
     Ok(())
+}
+
+/// Ends every other session of the caller; this one continues under a new id.
+#[server(endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::services::{caller, sessions};
+    let (ctx, caller) = super::guard::require_user().await?;
+    let ip = ctx.client_ip()?.to_string();
+    let epoch = sessions::sign_out_everywhere_else(&ctx.state, &caller, &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    caller::continue_in_epoch(&ctx.state, ctx.session(), epoch)
+        .await
+        .map_err(|e| ctx.internal(e))
 }
 
 /// The signed-in person, or `None`.
@@ -90,14 +101,15 @@ pub async fn current_user() -> Result<Option<CallerView>, AppError> {
     }))
 }
 
-/// Only local absolute paths: no scheme, no `//host`, no backslash tricks.
+/// Only local absolute paths in printable ASCII: no scheme, no `//host`, no
+/// backslash tricks, nothing a `Location` header cannot carry as it is.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path)
             if path.starts_with('/')
                 && !path.starts_with("//")
                 && !path.contains('\\')
-                && !path.chars().any(char::is_control) =>
+                && path.bytes().all(|b| b.is_ascii_graphic()) =>
         {
             path.to_owned()
         }
@@ -122,5 +134,17 @@ mod tests {
             assert_eq!(safe_next(Some(hostile)), "/account", "{hostile:?}");
         }
         assert_eq!(safe_next(None), "/account");
+        assert_eq!(safe_next(Some("/caf\u{e9}")), "/account");
+        assert_eq!(safe_next(Some("/a b")), "/account");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_next_target_gives_a_local_ascii_path(next in proptest::prelude::any::<String>()) {
+            let target = safe_next(Some(&next));
+            proptest::prop_assert!(target.starts_with('/') && !target.starts_with("//"));
+            proptest::prop_assert!(target.bytes().all(|b| b.is_ascii_graphic()));
+            proptest::prop_assert!(http::HeaderValue::from_str(&target).is_ok());
+        }
     }
 }

@@ -12,6 +12,7 @@ mod header;
 mod layout;
 mod phone_challenge;
 mod phones;
+mod sessions;
 mod status;
 
 pub use add_authenticator::AddAuthenticator;
@@ -26,4 +27,5 @@ pub use header::Header;
 pub use layout::{AreaLayout, PortalLayout};
 pub use phone_challenge::PhoneChallengeStep;
 pub use phones::{AddPhoneForm, PhonesSection, SelectField};
+pub use sessions::SessionsSection;
 pub use status::set_status;

@@ -1,5 +1,6 @@
-//! A text or call under way: the code form (with "send again"), or, for a call that
-//! asks to press #, a status that follows the call until it is answered.
+//! A text or call under way: the code form (with "send again"), or, for a call
+//! answered with keys, the number to type (number matching) and a status that
+//! follows the call until it is answered.
 
 use super::{CodeField, FormAlert};
 use crate::api::phones::{ResendPhoneCode, VerifyPhone, VerifyPhoneSignIn, phone_status};
@@ -27,13 +28,21 @@ pub fn PhoneChallengeStep(
     let resent = move || matches!(resend.value().get(), Some(Ok(_)));
     let what = move || {
         let c = current.get();
-        match (c.channel.as_str(), c.press_to_approve) {
-            ("sms", _) => format!(
+        match (
+            c.channel.as_str(),
+            c.press_to_approve,
+            c.match_number.is_some(),
+        ) {
+            ("sms", _, _) => format!(
                 "We texted a 6-digit code to {}. It expires at {}.",
                 c.number, c.expires
             ),
-            (_, true) => format!(
-                "We are calling {}. Answer and press # to approve, or 0# if you did not ask for this.",
+            (_, true, true) => format!(
+                "We are calling {}. Answer, type the number below on the keypad, then #. If you did not ask for this, type 0#.",
+                c.number
+            ),
+            (_, true, false) => format!(
+                "We are calling {}. Answer and press 1# to approve, or 0# if you did not ask for this.",
                 c.number
             ),
             _ => format!(
@@ -45,6 +54,12 @@ pub fn PhoneChallengeStep(
     view! {
         <div class="phone-challenge">
             <p class="lede" aria-live="polite">{what}</p>
+            {move || current.get().match_number.map(|number| view! {
+                <p class="match-number">
+                    <span class="visually-hidden">"Number to type on your phone: "</span>
+                    {number}
+                </p>
+            })}
             {move || {
                 let c = current.get();
                 if c.channel == "voice" && c.press_to_approve {

@@ -93,7 +93,7 @@ pub fn AddPhoneForm(setup: PhoneSetupView, on_done: Callback<()>) -> impl IntoVi
     let challenge = move || add.value().get().and_then(Result::ok);
     let default_region = setup.default_region.clone();
     let call_hint = if setup.press_to_approve {
-        "Call me (answer and press #)"
+        "Call me (answer and confirm on the keypad)"
     } else {
         "Call me (we read out a code)"
     };

@@ -23,5 +23,5 @@ pub use otp_code::OtpCode;
 pub use phone_number::PhoneNumber;
 pub use result_code::ResultCode;
 pub use role::{MfaState, Role};
-pub use sign_in_method::{PhoneChannel, PhoneType, SignInMethod};
+pub use sign_in_method::{PhoneChannel, PhoneType, SignInMethod, VoiceMode};
 pub use username::Username;

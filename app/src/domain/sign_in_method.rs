@@ -48,6 +48,12 @@ impl SignInMethod {
         }
     }
 
+    /// Texts and calls: "restricted" authenticators (NIST SP 800-63B), never the
+    /// only kind a policy may allow.
+    pub fn is_restricted(self) -> bool {
+        self.is_phone()
+    }
+
     /// SMS and calls can be redirected (SIM swap, voicemail), so they are weaker
     /// than app or passkey methods; the pages say so next to them.
     pub fn is_phone(self) -> bool {
@@ -89,6 +95,43 @@ impl PhoneType {
 
     pub fn takes_sms(self) -> bool {
         self == PhoneType::Mobile
+    }
+}
+
+/// What a sign-in call asks of the person who answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VoiceMode {
+    /// Type the two-digit number the sign-in page shows, then #: proof that the
+    /// person sees the sign-in they approve. 0# reports fraud.
+    Match,
+    /// 1# approves, 0# reports fraud.
+    Press,
+    /// The call reads a code out to type on the page.
+    Code,
+}
+
+impl VoiceMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoiceMode::Match => "match",
+            VoiceMode::Press => "press",
+            VoiceMode::Code => "code",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "match" => Some(VoiceMode::Match),
+            "press" => Some(VoiceMode::Press),
+            "code" => Some(VoiceMode::Code),
+            _ => None,
+        }
+    }
+
+    /// Whether the call is answered with keys (rather than reading out a code).
+    pub fn answered_by_keys(self) -> bool {
+        self != VoiceMode::Code
     }
 }
 

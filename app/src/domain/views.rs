@@ -28,6 +28,9 @@ pub struct AccountView {
     /// The latest successful sign-in before the current one.
     pub previous_sign_in: Option<SignInSummary>,
     pub method_count: i64,
+    /// When failed attempts locked the account, if that was after the person's
+    /// previous successful sign-in.
+    pub locked_since_last_visit: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,10 +73,23 @@ pub struct DeviceView {
     pub until: String,
 }
 
+/// A browser where the person is signed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Browser and system in words, e.g. "Firefox on Windows".
+    pub device: String,
+    pub ip: String,
+    pub started: String,
+    pub last_seen: String,
+    pub this_browser: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecuritySummary {
     pub methods: Vec<MethodView>,
     pub devices: Vec<DeviceView>,
+    /// Where the person is signed in, this browser first.
+    pub sessions: Vec<SessionView>,
     pub mfa_state: MfaState,
     /// Whether changes can be made now without confirming again.
     pub recently_verified: bool,
@@ -113,7 +129,7 @@ pub struct PhoneSetupView {
     pub default_region: String,
     pub sms_allowed: bool,
     pub voice_allowed: bool,
-    /// Calls ask to press # rather than reading out a code.
+    /// Calls are answered with keys rather than reading out a code.
     pub press_to_approve: bool,
     /// Phone types the person may add (a type set by the organisation may be locked).
     pub types: Vec<(String, String)>,
@@ -129,8 +145,10 @@ pub struct PhoneChallengeView {
     pub channel: String,
     /// The number as the person may see it here (masked before sign-in completes).
     pub number: String,
-    /// A call that asks to press #: wait for the answer instead of typing a code.
+    /// A call answered with keys: wait for the answer instead of typing a code.
     pub press_to_approve: bool,
+    /// The number to type on the phone's keypad (number-matching calls).
+    pub match_number: Option<String>,
     pub expires: String,
 }
 

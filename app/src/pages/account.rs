@@ -57,7 +57,18 @@ fn AccountCards(account: AccountView) -> impl IntoView {
         }
         None => view! { <span class="muted">"This is your first sign-in."</span> }.into_any(),
     };
+    let lock_notice = account.locked_since_last_visit.map(|at| {
+        let what = format!(
+            "Your account was locked at {at} after too many wrong passwords or codes. If that was not you, someone may know your password: "
+        );
+        view! {
+            <p class="alert alert-error" role="status">
+                {what}<a href="/security">"change it now"</a>"."
+            </p>
+        }
+    });
     view! {
+        {lock_notice}
         <div class="cards">
             <section class="card" aria-labelledby="profile-title">
                 <h2 id="profile-title">"Profile"</h2>

@@ -1,5 +1,6 @@
 //! `/dev/phone`: the development phone. Texts and calls the portal "sent" while in
-//! development mode; a tester reads codes here and answers calls by pressing keys.
+//! development mode; a tester reads codes here and answers calls by typing keys,
+//! which the portal takes the way the gateway reports them (up to the #).
 //! Outside development mode the server refuses it and this shows "not found".
 
 use crate::api::dev_phone::{DevPhoneAnswer, dev_phone_messages};
@@ -78,13 +79,21 @@ fn Message(message: DevPhoneMessageView, reload: Callback<()>) -> impl IntoView 
             {message.awaiting_answer.then(|| view! {
                 <FormAlert error />
                 <div class="dev-keys" role="group" aria-label=format!("Answer call {id}")>
-                    {["#", "0#", "hang-up", "no-answer"].into_iter().map(|keys| {
-                        let label = match keys {
-                            "#" => "Press #",
-                            "0#" => "Press 0#",
-                            "hang-up" => "Hang up",
-                            _ => "Don't answer",
-                        };
+                    <ActionForm action=answer attr:class="inline-form">
+                        <input type="hidden" name="message_id" value=id />
+                        <label for=format!("keys-{id}")>"Keys to type"</label>
+                        <input
+                            id=format!("keys-{id}")
+                            name="keys"
+                            inputmode="tel"
+                            autocomplete="off"
+                            maxlength="12"
+                            placeholder="e.g. 42#"
+                            required
+                        />
+                        <button type="submit" class="btn">"Type keys"</button>
+                    </ActionForm>
+                    {[("hang-up", "Hang up"), ("no-answer", "Don't answer")].into_iter().map(|(keys, label)| {
                         view! {
                             <ActionForm action=answer attr:class="inline-form">
                                 <input type="hidden" name="message_id" value=id />

@@ -1,12 +1,14 @@
 //! `/security`: Security info. The person's sign-in methods (rename, remove), adding
-//! an authenticator app, and the browsers that skip the second step.
+//! an authenticator app, the browsers that skip the second step, and where they are
+//! signed in.
 
 use crate::api::security::{
     ChangePassword, ForgetDevice, RemoveMethod, RenameMethod, security_info,
 };
 use crate::components::{
     AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ConfirmPhones,
-    DefaultMethodSection, ErrorAlert, FormAlert, PhonesSection, PortalLayout, TextField,
+    DefaultMethodSection, ErrorAlert, FormAlert, PhonesSection, PortalLayout, SessionsSection,
+    TextField,
 };
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MfaState, Role};
@@ -82,6 +84,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
         <DefaultMethodSection view_model=info.default_method.clone() refresh />
         <AppPasswordsSection initial=info.app_passwords.clone() methods=methods_for_apps verified refresh />
         <DevicesSection devices=info.devices refresh />
+        <SessionsSection sessions=info.sessions refresh />
         <PasswordSection refresh />
     }
     .into_any()
@@ -190,7 +193,7 @@ fn PasswordSection(refresh: Callback<()>) -> impl IntoView {
             <h2 id="password-title">"Password"</h2>
             <div aria-live="polite">
                 {move || done().then(|| view! {
-                    <p class="alert alert-ok">"Your password was changed. Remembered browsers will ask for a code again."</p>
+                    <p class="alert alert-ok">"Your password was changed. Every other browser was signed out, and remembered browsers will ask for a code again."</p>
                 })}
             </div>
             <ActionForm action=change attr:class="form" attr:novalidate=true>

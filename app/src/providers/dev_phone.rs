@@ -3,7 +3,8 @@
 //! Only started in development mode.
 
 use super::phone::{
-    Call, CallScript, PRESS_PROMPT, PhoneError, Sms, SmsSender, VoiceCaller, code_speech,
+    Call, CallScript, MATCH_PROMPT, PRESS_PROMPT, PhoneError, Sms, SmsSender, VoiceCaller,
+    code_speech,
 };
 use crate::services::Clock;
 use crate::store::{Db, dev_phone};
@@ -40,6 +41,7 @@ impl VoiceCaller for DevPhone {
     async fn place_call(&self, call: Call<'_>) -> Result<String, PhoneError> {
         let now = self.clock.now();
         let (speech, token) = match call.script {
+            CallScript::Match { token } => (MATCH_PROMPT.to_owned(), Some(token.as_str())),
             CallScript::Press { token } => (PRESS_PROMPT.to_owned(), Some(token.as_str())),
             CallScript::Code { code } => (code_speech(code), None),
         };

@@ -5,7 +5,8 @@
 //! keyed with the token ([`signature`], checked by the server's voice webhook).
 
 use super::phone::{
-    Call, CallScript, PRESS_PROMPT, PhoneError, Sms, SmsSender, VoiceCaller, code_speech,
+    Call, CallScript, MATCH_PROMPT, PRESS_PROMPT, PhoneError, Sms, SmsSender, VoiceCaller,
+    code_speech,
 };
 use data_encoding::BASE64;
 use hmac::{Hmac, Mac};
@@ -110,8 +111,12 @@ impl VoiceCaller for TwilioGateway {
     async fn place_call(&self, call: Call<'_>) -> Result<String, PhoneError> {
         let public = &self.settings.public_url;
         let (twiml, status_url) = match call.script {
+            CallScript::Match { token } => (
+                keys_twiml(&Self::webhook_url(public, token, "gather"), MATCH_PROMPT),
+                Some(Self::webhook_url(public, token, "status")),
+            ),
             CallScript::Press { token } => (
-                press_twiml(&Self::webhook_url(public, token, "gather")),
+                keys_twiml(&Self::webhook_url(public, token, "gather"), PRESS_PROMPT),
                 Some(Self::webhook_url(public, token, "status")),
             ),
             CallScript::Code { code } => (say_twiml(&code_speech(code)), None),
@@ -128,14 +133,18 @@ impl VoiceCaller for TwilioGateway {
     }
 }
 
-/// The call asks for keys and posts them (up to the `#`) to `action`.
-pub fn press_twiml(action: &str) -> String {
+/// The call says `prompt` and posts the keys typed before `#` to `action`. As
+/// Twilio documents `<Gather>`, nothing is posted when the caller types nothing
+/// (or only `#`) before the timeout: the call then says goodbye and ends, and the
+/// status callback reports it finished without an answer.
+pub fn keys_twiml(action: &str, prompt: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>\
-         <Gather input=\"dtmf\" finishOnKey=\"#\" timeout=\"15\" action=\"{}\" method=\"POST\">\
-         <Say>{PRESS_PROMPT}</Say></Gather>\
+         <Gather input=\"dtmf\" finishOnKey=\"#\" timeout=\"10\" action=\"{}\" method=\"POST\">\
+         <Say>{}</Say></Gather>\
          <Say>We did not get an answer. Goodbye.</Say></Response>",
-        xml_escape(action)
+        xml_escape(action),
+        xml_escape(prompt)
     )
 }
 
@@ -219,7 +228,10 @@ mod tests {
 
     #[test]
     fn twiml_escapes_what_it_embeds() {
-        let xml = press_twiml("https://portal.example/webhooks/voice/a&b/gather");
+        let xml = keys_twiml(
+            "https://portal.example/webhooks/voice/a&b/gather",
+            PRESS_PROMPT,
+        );
         assert!(xml.contains("a&amp;b"));
         assert!(xml.contains("finishOnKey=\"#\""));
         assert!(say_twiml("1 < 2").contains("1 &lt; 2"));

@@ -119,6 +119,12 @@ pub async fn overview(state: &AppState, caller: &Caller) -> anyhow::Result<Accou
     let previous =
         sign_in_events::last_success_before(&state.db, caller.user_id, caller.sign_in_event_id)
             .await?;
+    // The sign-in page never says an account is locked; this page does, for a lock
+    // since the person's previous successful sign-in.
+    let locked_since_last_visit = user
+        .last_locked_at
+        .filter(|locked| previous.as_ref().is_none_or(|(at, _)| locked > at))
+        .map(utc_minutes);
     Ok(AccountView {
         display_name: user.display_name,
         username: user.username,
@@ -130,6 +136,7 @@ pub async fn overview(state: &AppState, caller: &Caller) -> anyhow::Result<Accou
             ip,
         }),
         method_count: methods::count_for(&state.db, caller.user_id).await?,
+        locked_since_last_visit,
     })
 }
 

@@ -2,15 +2,17 @@
 //! gateways): generated here, shown once, stored only as a keyed hash, named,
 //! capped, revocable, and good for the verify endpoint only — never for the portal.
 
-use super::audit::{self, Actor, AuditRecord};
+use super::audit::{self, AuditRecord};
 use super::caller::Caller;
+use super::limits;
 use super::notify::{self, Notice};
 use super::sign_in::EventDraft;
 use super::time_format::utc_minutes;
 use crate::domain::views::AppPasswordView;
 use crate::domain::{MethodName, ResultCode, Username};
 use crate::state::AppState;
-use crate::store::{app_passwords, users};
+use crate::store::{UserId, app_passwords, users};
+use anyhow::Context;
 use data_encoding::BASE32_NOPAD;
 use rand::RngCore;
 use rand::rngs::OsRng;
@@ -51,16 +53,17 @@ pub async fn create(
         .app_password_mac(&normalise(password.expose_secret()));
     let now = state.clock.now();
     let cap = policy.app_passwords_max;
-    let Some(id) =
-        app_passwords::insert_under_cap(&state.db, caller.user_id, name.as_str(), &mac, now, cap)
-            .await?
-    else {
+    // The cap is a count-then-insert: only atomic while the person's row is held.
+    let mut tx = state.db.begin().await?;
+    users::lock_row(&mut tx, caller.user_id).await?;
+    let inserted =
+        app_passwords::insert_under_cap(&mut *tx, caller.user_id, name.as_str(), &mac, now, cap)
+            .await?;
+    tx.commit().await.context("committing an app password")?;
+    let Some(id) = inserted else {
         return Ok(Err(CreateRefusal::AtCap { cap }));
     };
-    let actor = Actor::User {
-        id: caller.user_id,
-        username: caller.username.clone(),
-    };
+    let actor = caller.actor();
     let detail = format!("created app password \"{}\"", name.as_str());
     let ip = ip.to_string();
     let record = AuditRecord {
@@ -142,10 +145,7 @@ async fn audit_revocation(
     ip: IpAddr,
     now: i64,
 ) -> anyhow::Result<()> {
-    let actor = Actor::User {
-        id: caller.user_id,
-        username: caller.username.clone(),
-    };
+    let actor = caller.actor();
     let ip = ip.to_string();
     let record = AuditRecord {
         actor: &actor,
@@ -175,18 +175,15 @@ pub async fn verify(
 ) -> anyhow::Result<VerifyOutcome> {
     let now = state.clock.now();
     let event = EventDraft::from_parts(username, ip, user_agent, now).via_app_password(None);
+    // Both limits count the attempt in the same statement that judges it; the
+    // per-account one is keyed by the name as typed, known or not.
+    let within =
+        limits::api_from(state, ip).await? && limits::api_for_username(state, username).await?;
     let user = match Username::parse(username) {
         Ok(name) => users::find_by_username(&state.db, &name).await?,
         Err(_) => None,
     };
-    let limited = state.api_limiter.check_key(&format!("ip:{ip}")).is_err()
-        || user.as_ref().is_some_and(|u| {
-            state
-                .api_limiter
-                .check_key(&format!("user:{}", u.id.0))
-                .is_err()
-        });
-    if limited {
+    if !within {
         event
             .record(
                 state,
@@ -196,6 +193,13 @@ pub async fn verify(
             .await?;
         return Ok(VerifyOutcome::TooMany);
     }
+    // The keyed hash and the lookup happen for unknown names too, so the answer
+    // takes the same work whether the account exists or not.
+    let mac = state
+        .keys
+        .app_password_mac(&normalise(password.expose_secret()));
+    let owner = user.as_ref().map_or(UNKNOWN_USER, |u| u.id);
+    let found = app_passwords::find_live(&state.db, owner, &mac).await?;
     let Some(user) = user else {
         event.record(state, None, ResultCode::UserNotFound).await?;
         return Ok(VerifyOutcome::Refused);
@@ -212,10 +216,7 @@ pub async fn verify(
             .await?;
         return Ok(VerifyOutcome::Refused);
     }
-    let mac = state
-        .keys
-        .app_password_mac(&normalise(password.expose_secret()));
-    match app_passwords::find_live(&state.db, user.id, &mac).await? {
+    match found {
         Some((id, name)) => {
             app_passwords::touch(&state.db, id, now, &ip.to_string()).await?;
             let event =
@@ -233,6 +234,9 @@ pub async fn verify(
         }
     }
 }
+
+/// No user has this id: looking up a password for it costs what a real lookup costs.
+const UNKNOWN_USER: UserId = UserId(-1);
 
 fn generate() -> SecretString {
     let mut bytes = zeroize::Zeroizing::new([0_u8; 18]);

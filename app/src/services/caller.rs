@@ -4,8 +4,10 @@
 
 use super::sign_in::SignedIn;
 use crate::domain::Role;
+use crate::domain::text::escape_control;
 use crate::state::AppState;
 use crate::store::UserId;
+use crate::store::user_sessions::{self, NewUserSession};
 use crate::store::users;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -14,7 +16,7 @@ use tower_sessions::Session;
 const AUTH_KEY: &str = "auth";
 const PENDING_KEY: &str = "pending";
 /// Refresh `last_seen_at` at most this often, so reading a page rarely writes.
-const LAST_SEEN_GRANULARITY_SECS: i64 = 30;
+pub const LAST_SEEN_GRANULARITY_SECS: i64 = 30;
 /// How long the second step may take after the password.
 pub const PENDING_SIGN_IN_SECS: i64 = 5 * 60;
 /// How long registering a first method at sign-in may take: installing an app takes
@@ -37,6 +39,9 @@ struct AuthRecord {
     /// The user's session epoch at sign-in; an older one than the user's is over.
     #[serde(default)]
     session_epoch: i64,
+    /// The session's `user_sessions` row (browser, address, last seen).
+    #[serde(default)]
+    session_row: Option<i64>,
 }
 
 /// What must happen before a password-checked sign-in is complete.
@@ -81,9 +86,20 @@ pub struct Caller {
     pub role: Role,
     pub sign_in_event_id: i64,
     pub verified_at: Option<i64>,
+    /// This session's `user_sessions` row, if it has one.
+    pub session_row: Option<i64>,
+    pub session_epoch: i64,
 }
 
 impl Caller {
+    /// The caller as the audit log names them.
+    pub fn actor(&self) -> super::audit::Actor {
+        super::audit::Actor::User {
+            id: self.user_id,
+            username: self.username.clone(),
+        }
+    }
+
     pub fn recently_verified(&self, now: i64) -> bool {
         self.verified_at
             .is_some_and(|at| now - at <= RECENT_VERIFICATION_SECS)
@@ -104,14 +120,34 @@ async fn rotate_without(session: &Session, stale_key: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// Starts an authenticated session under a new id (no fixation).
+/// Where a session was started from, for "Where you're signed in".
+pub struct Origin<'a> {
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// Starts an authenticated session under a new id (no fixation), and records
+/// where it runs.
 pub async fn start_session(
+    state: &AppState,
     session: &Session,
     signed_in: SignedIn,
-    now: i64,
+    origin: &Origin<'_>,
     verified: bool,
 ) -> anyhow::Result<()> {
+    let now = state.clock.now();
     rotate_without(session, PENDING_KEY).await?;
+    let row = user_sessions::insert(
+        &state.db,
+        NewUserSession {
+            user: signed_in.user_id,
+            epoch: signed_in.session_epoch,
+            now,
+            ip: origin.ip,
+            user_agent: &escape_control(origin.user_agent, 512),
+        },
+    )
+    .await?;
     let record = AuthRecord {
         user_id: signed_in.user_id.0,
         signed_in_at: now,
@@ -119,6 +155,7 @@ pub async fn start_session(
         sign_in_event_id: signed_in.event_id,
         verified_at: verified.then_some(now),
         session_epoch: signed_in.session_epoch,
+        session_row: Some(row),
     };
     session
         .insert(AUTH_KEY, record)
@@ -173,8 +210,21 @@ pub async fn mark_verified(session: &Session, now: i64) -> anyhow::Result<()> {
 
 /// Moves this session into a new epoch after the user's other sessions were ended
 /// (`users::bump_session_epoch`), under a new id.
-pub async fn continue_in_epoch(session: &Session, epoch: i64) -> anyhow::Result<()> {
-    rewrite_under_new_id(session, |record| record.session_epoch = epoch).await
+pub async fn continue_in_epoch(
+    state: &AppState,
+    session: &Session,
+    epoch: i64,
+) -> anyhow::Result<()> {
+    let mut row = None;
+    rewrite_under_new_id(session, |record| {
+        record.session_epoch = epoch;
+        row = record.session_row;
+    })
+    .await?;
+    if let Some(row) = row {
+        user_sessions::move_to_epoch(&state.db, row, epoch).await?;
+    }
+    Ok(())
 }
 
 /// Changes the signed-in record and rotates the session id; no-op when signed out.
@@ -203,6 +253,16 @@ async fn rewrite_under_new_id(
 /// Deletes the session on the server; its cookie is worthless afterwards.
 pub async fn end_session(session: &Session) -> anyhow::Result<()> {
     session.flush().await.context("deleting the session")
+}
+
+/// Signing out: the session is deleted and no longer listed where the person is
+/// signed in.
+pub async fn sign_out(state: &AppState, session: &Session) -> anyhow::Result<()> {
+    let record: Option<AuthRecord> = session.get(AUTH_KEY).await.context("reading the session")?;
+    if let Some(row) = record.and_then(|r| r.session_row) {
+        user_sessions::end(&state.db, row, state.clock.now()).await?;
+    }
+    end_session(session).await
 }
 
 /// The caller of this session, or `None` when nobody (still) is signed in.
@@ -235,6 +295,9 @@ pub async fn current(state: &AppState, session: &Session) -> anyhow::Result<Opti
             .insert(AUTH_KEY, record.clone())
             .await
             .context("refreshing the session")?;
+        if let Some(row) = record.session_row {
+            user_sessions::touch(&state.db, row, now).await?;
+        }
     }
     Ok(Some(Caller {
         user_id: user.id,
@@ -244,5 +307,7 @@ pub async fn current(state: &AppState, session: &Session) -> anyhow::Result<Opti
         role: user.role,
         sign_in_event_id: record.sign_in_event_id,
         verified_at: record.verified_at,
+        session_row: record.session_row,
+        session_epoch: record.session_epoch,
     }))
 }

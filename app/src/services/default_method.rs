@@ -10,6 +10,7 @@ use crate::domain::{AppError, PhoneType, SignInMethod};
 use crate::state::AppState;
 use crate::store::travel_windows::{self, NewTravelWindow, TravelWindowRow};
 use crate::store::{UserId, methods, phones, users};
+use anyhow::Context;
 
 const MAX_TRAVEL_DAYS: i64 = 366;
 const MAX_NOTE_CHARS: usize = 200;
@@ -175,7 +176,13 @@ pub async fn add_travel_window(
         note: &note,
         now,
     };
-    match travel_windows::insert_unless_overlapping(&state.db, window).await? {
+    // The overlap check and the insert are one statement, but READ COMMITTED does
+    // not make that atomic on PostgreSQL: hold the person's row while it runs.
+    let mut tx = state.db.begin().await?;
+    users::lock_row(&mut tx, caller.user_id).await?;
+    let inserted = travel_windows::insert_unless_overlapping(&mut *tx, window).await?;
+    tx.commit().await.context("committing a trip")?;
+    match inserted {
         Some(id) => Ok(Ok(id)),
         None => Ok(Err(AppError::invalid(
             "from",

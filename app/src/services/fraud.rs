@@ -1,7 +1,7 @@
 //! "This wasn't me": a fraud report about one of the caller's sign-in events, an
 //! alert to the administrators, and the optional "secure my account" step.
 
-use super::audit::{self, Actor, AuditRecord};
+use super::audit::{self, AuditRecord};
 use super::caller::Caller;
 use super::password_change::{self, ChangeRefusal};
 use super::sign_in_history;
@@ -54,7 +54,7 @@ pub async fn report_sign_in(
             secured: existing.secured_at.is_some(),
         }));
     };
-    let actor = actor(caller);
+    let actor = caller.actor();
     let detail = format!("report {report_id} about sign-in event {event_id}");
     let record = AuditRecord {
         actor: &actor,
@@ -118,9 +118,9 @@ pub async fn secure_account(
         .await
         .context("starting to secure an account")?;
     let revoked = password_change::replace(&mut tx, caller.user_id, password, now).await?;
-    let epoch = users::bump_session_epoch(&mut *tx, caller.user_id).await?;
+    let epoch = revoked.session_epoch;
     fraud_reports::mark_secured(&mut *tx, report_id, now).await?;
-    let actor = actor(caller);
+    let actor = caller.actor();
     let detail = format!(
         "after report {report_id}: password changed, other sessions ended, {} remembered browsers forgotten, {} app passwords revoked",
         revoked.browsers, revoked.app_passwords
@@ -152,11 +152,35 @@ pub async fn secure_account(
     Ok(Ok((view, epoch)))
 }
 
-fn actor(caller: &Caller) -> Actor {
-    Actor::User {
-        id: caller.user_id,
-        username: caller.username.clone(),
-    }
+/// Whether texts, calls and pushes to the person are blocked: an open report from
+/// a prompt, younger than `fraud_block_hours` (0: until an admin resolves it).
+pub async fn prompts_blocked(state: &AppState, user: crate::store::UserId) -> anyhow::Result<bool> {
+    let since = match state.policy.fraud_block_secs {
+        0 => i64::MIN,
+        secs => state.clock.now() - secs,
+    };
+    fraud_reports::prompt_block_in_force(&state.db, user, since).await
+}
+
+/// The person's own e-mail after they reported a prompt: what happened, what is
+/// blocked, and how to secure the account.
+pub fn owner_notice_body(state: &AppState, display_name: &str, what: &str, now: i64) -> String {
+    let blocked_until = match state.policy.fraud_block_secs {
+        0 => "until your administrator has looked at the report".to_owned(),
+        secs => format!(
+            "until {} or until your administrator has looked at the report",
+            utc_minutes(now + secs)
+        ),
+    };
+    format!(
+        "Hello {display_name},\n\n{what} at {at}, and you reported it as fraud. The sign-in was \
+         denied and your administrators were told. Texts, calls and app notifications to you \
+         are blocked {blocked_until}.\n\nSomeone who asked for that sign-in knows your password. \
+         Secure your account now: sign in, open Security info and change your password \
+         (that also signs out every other session).\n\n{portal}/security\n",
+        at = utc_minutes(now),
+        portal = state.policy.portal_url.trim_end_matches('/'),
+    )
 }
 
 /// The configured alert addresses, or every active administrator when none are set.

@@ -3,7 +3,7 @@
 //! audit entry and the e-mail. "Secure my account" (`services::fraud`) reuses the
 //! two halves inside its own, larger transaction.
 
-use super::audit::{self, Actor, AuditRecord};
+use super::audit::{self, AuditRecord};
 use super::caller::Caller;
 use super::password_policy::{NewPassword, PasswordRuleError};
 use super::sign_in::confirm_password;
@@ -31,6 +31,9 @@ pub struct CheckedPassword {
 pub struct Revoked {
     pub browsers: u64,
     pub app_passwords: u64,
+    /// The new session epoch: every session of the person that began before is
+    /// over; the one that changed the password continues in this epoch.
+    pub session_epoch: i64,
 }
 
 /// Checks the current password and the rules for the new one, and hashes it.
@@ -54,7 +57,8 @@ pub async fn check(
 }
 
 /// Stores the new hash and revokes what the old password let people keep: every
-/// remembered browser and app password. Runs on the caller's transaction.
+/// other session, remembered browser and app password. Runs on the caller's
+/// transaction.
 pub async fn replace(
     conn: &mut AnyConnection,
     user: UserId,
@@ -64,19 +68,23 @@ pub async fn replace(
     users::set_password(&mut *conn, user, &password.hash, now).await?;
     let browsers = remembered_devices::revoke_all(&mut *conn, user, now).await?;
     let app_passwords = app_passwords::revoke_all(&mut *conn, user, now).await?;
+    let session_epoch = users::bump_session_epoch(&mut *conn, user).await?;
     Ok(Revoked {
         browsers,
         app_passwords,
+        session_epoch,
     })
 }
 
+/// Changes the password; returns the session epoch the caller's session continues
+/// in (every other session of theirs is over).
 pub async fn change(
     state: &AppState,
     caller: &Caller,
     current: SecretString,
     new: SecretString,
     ip: IpAddr,
-) -> anyhow::Result<Result<(), ChangeRefusal>> {
+) -> anyhow::Result<Result<i64, ChangeRefusal>> {
     let password = match check(state, caller, current, new, ip).await? {
         Ok(password) => password,
         Err(refusal) => return Ok(Err(refusal)),
@@ -89,12 +97,9 @@ pub async fn change(
         .await
         .context("starting a password change")?;
     let revoked = replace(&mut tx, caller.user_id, password, now).await?;
-    let actor = Actor::User {
-        id: caller.user_id,
-        username: caller.username.clone(),
-    };
+    let actor = caller.actor();
     let detail = format!(
-        "password changed; {} remembered browsers forgotten, {} app passwords revoked",
+        "password changed; other sessions ended, {} remembered browsers forgotten, {} app passwords revoked",
         revoked.browsers, revoked.app_passwords
     );
     let ip = ip.to_string();
@@ -111,10 +116,10 @@ pub async fn change(
         user: Some(caller.user_id),
         recipient: &caller.email,
         subject: "Your password was changed",
-        body: "The password of your MFA Portal account was changed. If this was not you, contact your helpdesk now.",
+        body: "The password of your MFA Portal account was changed and every other session was signed out. If this was not you, contact your helpdesk now.",
         now,
     };
     outbox::enqueue(&mut *tx, message).await?;
     tx.commit().await.context("committing a password change")?;
-    Ok(Ok(()))
+    Ok(Ok(revoked.session_epoch))
 }

@@ -1,10 +1,14 @@
-//! Argon2id hashing with the crate's defaults, always on a blocking thread.
+//! Argon2id hashing with the crate's defaults, always on a blocking thread, and at
+//! most a few at once: each takes 19 MiB, so a flood of sign-ins queues here
+//! instead of taking the machine's memory.
 
 use anyhow::{Context, anyhow};
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::rngs::OsRng;
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 use unicode_normalization::UnicodeNormalization;
 
 /// The outcome of checking a password against a stored hash.
@@ -19,18 +23,27 @@ pub enum Verification {
 #[derive(Clone)]
 pub struct PasswordHasher {
     dummy_hash: String,
+    /// One permit per hash allowed to run at once.
+    permits: Arc<Semaphore>,
 }
 
 impl PasswordHasher {
     /// Computes the dummy hash; call once at start-up (takes one hash's time).
-    pub fn new() -> anyhow::Result<Self> {
+    /// `max_concurrent` hashes run at once (at least one).
+    pub fn new(max_concurrent: usize) -> anyhow::Result<Self> {
         let dummy = SecretString::from(uuid::Uuid::new_v4().to_string());
         Ok(Self {
             dummy_hash: hash_blocking(&dummy)?,
+            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
         })
     }
 
     pub async fn hash(&self, password: SecretString) -> anyhow::Result<String> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .context("the hashing permits")?;
         tokio::task::spawn_blocking(move || hash_blocking(&password))
             .await
             .context("joining the hashing thread")?
@@ -45,6 +58,11 @@ impl PasswordHasher {
     ) -> anyhow::Result<Verification> {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .context("the hashing permits")?;
         let outcome = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash))
             .await
             .context("joining the verifying thread")??;
@@ -149,11 +167,34 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_user_never_matches_even_the_dummy_secret() {
-        let hasher = PasswordHasher::new().unwrap();
+        let hasher = PasswordHasher::new(1).unwrap();
         let outcome = hasher
             .verify(secret("anything at all"), None)
             .await
             .unwrap();
         assert_eq!(outcome, Verification::Mismatch);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_permitted() {
+        let hasher = PasswordHasher::new(2).unwrap();
+        let checks = (0..6).map(|_| {
+            let hasher = hasher.clone();
+            tokio::spawn(async move { hasher.verify(secret("x"), None).await })
+        });
+        let probe = hasher.clone();
+        let watcher = tokio::spawn(async move {
+            let mut fewest_free = 2;
+            for _ in 0..400 {
+                fewest_free = fewest_free.min(probe.permits.available_permits());
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            fewest_free
+        });
+        for check in checks.collect::<Vec<_>>() {
+            check.await.unwrap().unwrap();
+        }
+        assert_eq!(watcher.await.unwrap(), 0, "both permits were in use");
+        assert_eq!(hasher.permits.available_permits(), 2, "and all came back");
     }
 }

@@ -1,11 +1,11 @@
-//! The other side of texts and calls: a call's answer (press # or 0#) and final
+//! The other side of texts and calls: a call's answer (the keys typed) and final
 //! status from the gateway's webhook or the development phone, a delivery that
 //! finally failed, and the status a waiting page polls.
 
 use super::audit::{self, Actor, AuditRecord};
 use super::phones::{self, Purpose, Requester};
-use crate::domain::ResultCode;
 use crate::domain::views::ChallengeStatus;
+use crate::domain::{ResultCode, VoiceMode};
 use crate::state::AppState;
 use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
 use crate::store::phone_challenges::{self, ChallengeRow};
@@ -31,7 +31,7 @@ impl CallOutcome {
             CallOutcome::FraudReported => {
                 "The sign-in was denied and reported as fraud. Your administrator has been told. Goodbye."
             }
-            CallOutcome::Denied => "That key is not an answer. The sign-in was denied. Goodbye.",
+            CallOutcome::Denied => "That is not the right answer. The sign-in was denied. Goodbye.",
             CallOutcome::Ignored => "This request is no longer open. Goodbye.",
         }
     }
@@ -60,24 +60,36 @@ async fn record(
     Ok(())
 }
 
-/// The keys pressed on a press-# call, up to the `#`: nothing approves, `0` reports
-/// fraud, anything else denies.
+/// The keys typed on a call before `#` (the gateway reports nothing when nothing
+/// was typed, so an empty answer never approves). `0` reports fraud; the number
+/// the sign-in page shows (`match`) or `1` (`press`) approves; anything else
+/// denies and counts toward the account's lockout like a wrong code.
 pub async fn answered(state: &AppState, token: &str, digits: &str) -> anyhow::Result<CallOutcome> {
     let Some(challenge) = phone_challenges::find_by_token(&state.db, token).await? else {
         return Ok(CallOutcome::Ignored);
     };
     let now = state.clock.now();
-    if challenge.status != "open" || now > challenge.expires_at {
+    let digits = digits.trim();
+    if challenge.status != "open" || now > challenge.expires_at || digits.is_empty() {
         return Ok(CallOutcome::Ignored);
     }
-    let (status, code, outcome) = match digits.trim() {
-        "" => ("approved", ResultCode::PINEntered, CallOutcome::Approved),
-        "0" => (
+    let approves = match challenge.voice_mode.as_deref().and_then(VoiceMode::parse) {
+        Some(VoiceMode::Match) => challenge
+            .match_number
+            .is_some_and(|number| digits == format!("{number:02}")),
+        Some(VoiceMode::Press) => digits == "1",
+        Some(VoiceMode::Code) | None => false,
+    };
+    let (status, code, outcome) = if digits == "0" {
+        (
             "fraud",
             ResultCode::FraudCodeEntered,
             CallOutcome::FraudReported,
-        ),
-        _ => ("denied", ResultCode::InvalidPhoneInput, CallOutcome::Denied),
+        )
+    } else if approves {
+        ("approved", ResultCode::PINEntered, CallOutcome::Approved)
+    } else {
+        ("denied", ResultCode::InvalidPhoneInput, CallOutcome::Denied)
     };
     if !phone_challenges::decide(&state.db, challenge.id, status, code.code(), now).await? {
         return Ok(CallOutcome::Ignored);
@@ -88,12 +100,18 @@ pub async fn answered(state: &AppState, token: &str, digits: &str) -> anyhow::Re
             approve_enrolment(state, &challenge).await?;
         }
         CallOutcome::FraudReported => report_fraud(state, &challenge, now).await?,
+        CallOutcome::Denied if challenge.purpose != Purpose::Enrol.as_str() => {
+            // A wrong number is a wrong guess at the second factor.
+            if let Ok(claim) = super::lockout::claim(state, UserId(challenge.user_id)).await? {
+                claim.failed(state, challenge_ip(&challenge)).await?;
+            }
+        }
         _ => {}
     }
     Ok(outcome)
 }
 
-/// A press-# call that verified a phone being added: the phone becomes a method.
+/// A call that verified a phone being added: the phone becomes a method.
 async fn approve_enrolment(state: &AppState, challenge: &ChallengeRow) -> anyhow::Result<()> {
     let user = users::find_by_id(&state.db, UserId(challenge.user_id))
         .await?
@@ -111,9 +129,9 @@ async fn approve_enrolment(state: &AppState, challenge: &ChallengeRow) -> anyhow
     Ok(())
 }
 
-/// 0#: a fraud report row (source `call`), an audit entry and the admins' alert, in
-/// one transaction.
-/// Further texts and calls to the person stay blocked while the report is open.
+/// 0#: a fraud report row (source `call`), an audit entry, the admins' alert and
+/// the person's notice, in one transaction. Further texts, calls and pushes to the
+/// person stay blocked while the report is open (see `fraud::prompts_blocked`).
 async fn report_fraud(state: &AppState, challenge: &ChallengeRow, now: i64) -> anyhow::Result<()> {
     let user = UserId(challenge.user_id);
     let challenge_ref = challenge.id.to_string();
@@ -148,6 +166,25 @@ async fn report_fraud(state: &AppState, challenge: &ChallengeRow, now: i64) -> a
     audit::record(&mut *tx, now, record).await?;
     if let Some(alert) = &alert {
         super::fraud::queue_alert(&mut tx, alert, now).await?;
+    }
+    if let Some(owner) = users::find_by_id(&state.db, user).await?
+        && !owner.email.is_empty()
+    {
+        let body = super::fraud::owner_notice_body(
+            state,
+            &owner.display_name,
+            "You were called to approve a sign-in to your MFA Portal account",
+            now,
+        );
+        let message = crate::store::outbox::NewMessage {
+            channel: "email",
+            user: Some(user),
+            recipient: &owner.email,
+            subject: "You reported a sign-in call as fraud",
+            body: &body,
+            now,
+        };
+        crate::store::outbox::enqueue(&mut *tx, message).await?;
     }
     tx.commit()
         .await
@@ -241,6 +278,13 @@ pub async fn take_approval(
         return Ok(false);
     };
     if challenge.status != "approved" {
+        return Ok(false);
+    }
+    // Policy may have stopped allowing calls since this one was placed.
+    if !super::portal_settings::load(&state.db)
+        .await?
+        .allows(crate::domain::SignInMethod::PhoneCall)
+    {
         return Ok(false);
     }
     let taken =

@@ -2,7 +2,7 @@
 //! CSPRNG, valid ten minutes, used once, kept only as a keyed hash bound to their
 //! challenge; and the rules for trying and resending them.
 
-use crate::store::phone_challenges::ChallengeRow;
+use crate::store::phone_challenges::{ChallengeRow, ResendRules};
 use rand::Rng;
 use rand::rngs::OsRng;
 use zeroize::Zeroizing;
@@ -13,6 +13,11 @@ pub const MAX_FAILURES: i64 = 5;
 pub const MIN_RESEND_GAP_SECS: i64 = 30;
 /// Messages one challenge may cause: the first and two resends.
 pub const MAX_SENDS: i64 = 3;
+pub const RESEND_RULES: ResendRules = ResendRules {
+    max_sends: MAX_SENDS,
+    min_gap_secs: MIN_RESEND_GAP_SECS,
+    max_failures: MAX_FAILURES,
+};
 
 /// A fresh code; wiped from memory when dropped.
 pub struct PhoneCode(Zeroizing<String>);
@@ -103,6 +108,7 @@ mod tests {
             outbox_id: Some(1),
             status: "open".into(),
             result_code: None,
+            match_number: None,
         }
     }
 

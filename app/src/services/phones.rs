@@ -3,19 +3,22 @@
 //! passes the hourly abuse limits and goes through the outbox, sealed.
 
 use super::audit::{self, Actor, AuditRecord};
+use super::lockout;
 use super::phone_codes::{self, CODE_TTL_SECS, CodeState, PhoneCode, ResendRefusal};
 use super::portal_settings::{self, PortalSettings};
-use super::sign_in::{EventDraft, clear_failures_if_any, count_failure};
+use super::sign_in::EventDraft;
 use super::time_format::utc_minutes;
 use crate::domain::phone_number::{PhoneNumber, PhoneNumberError, mask_e164};
 use crate::domain::views::{PhoneChallengeView, PhoneSetupView, PhoneView, RegionOption};
-use crate::domain::{AppError, OtpCode, PhoneChannel, PhoneType, ResultCode, SignInMethod};
+use crate::domain::{
+    AppError, OtpCode, PhoneChannel, PhoneType, ResultCode, SignInMethod, VoiceMode,
+};
 use crate::providers::phone::CallScript;
 use crate::state::AppState;
 use crate::store::phone_challenges::{self, ChallengeRow, NewChallenge};
-use crate::store::phone_sends::{self, NewSend};
 use crate::store::phones::{self, NewPhone, PhoneRow};
-use crate::store::{UserId, fraud_reports, methods, outbox, users};
+use crate::store::rate_limits::{self, Hit};
+use crate::store::{UserId, methods, outbox, users};
 use anyhow::Context;
 use std::net::IpAddr;
 
@@ -177,22 +180,26 @@ pub async fn start(
     if channel == PhoneChannel::Sms && !takes_sms {
         return refused(AppError::MethodNotAllowed);
     }
-    if fraud_reports::open_call_report_exists(&state.db, who.user).await? {
+    if super::fraud::prompts_blocked(state, who.user).await? {
         return refused(AppError::PhonePromptsBlocked);
     }
     let ip = who.ip.to_string();
-    if let Err(e) = within_limits(state, who, phone, channel).await? {
-        return refused(e);
-    }
     let now = state.clock.now();
-    let press = channel == PhoneChannel::Voice && state.policy.phone.press_to_approve;
-    let token = press.then(random_token);
+    let voice_mode = (channel == PhoneChannel::Voice).then_some(state.policy.phone.voice_mode);
+    let token = voice_mode
+        .is_some_and(VoiceMode::answered_by_keys)
+        .then(random_token);
+    let match_number = (voice_mode == Some(VoiceMode::Match)).then(random_match_number);
     let mut tx = state
         .db
         .pool()
         .begin()
         .await
         .context("starting a phone challenge")?;
+    if let Err(which) = claim_send_limits(state, &mut tx, who, phone).await? {
+        tx.rollback().await.context("giving back send limits")?;
+        return refuse_over_limit(state, who, phone, channel, which).await;
+    }
     let challenge_id = phone_challenges::insert(
         &mut *tx,
         NewChallenge {
@@ -200,15 +207,12 @@ pub async fn start(
             method_id: phone.method_id,
             purpose: purpose.as_str(),
             channel: channel.as_str(),
-            voice_mode: (channel == PhoneChannel::Voice).then_some(if press {
-                "press"
-            } else {
-                "code"
-            }),
+            voice_mode: voice_mode.map(VoiceMode::as_str),
             bound_event_id: who.bound_event_id,
             ip: &ip,
             user_agent: &who.user_agent,
             call_token: token.as_deref(),
+            match_number,
             now,
             expires_at: now + CODE_TTL_SECS,
         },
@@ -218,8 +222,7 @@ pub async fn start(
         phone,
         channel,
         challenge_id,
-        token: token.as_deref(),
-        first: true,
+        keys_call: voice_mode.zip(token.as_deref()),
     };
     send(state, &mut tx, who, message).await?;
     tx.commit().await.context("committing a phone challenge")?;
@@ -234,23 +237,33 @@ pub async fn start(
         )
         .await?;
     }
+    let shown = Shown {
+        voice_mode,
+        match_number,
+        expires_at: now + CODE_TTL_SECS,
+    };
     Ok(Ok(challenge_view(
         phone,
         challenge_id,
         channel,
-        press,
+        shown,
         purpose,
-        now + CODE_TTL_SECS,
     )))
+}
+
+/// What the waiting page shows about a call or text.
+struct Shown {
+    voice_mode: Option<VoiceMode>,
+    match_number: Option<i64>,
+    expires_at: i64,
 }
 
 fn challenge_view(
     phone: &PhoneRow,
     challenge_id: i64,
     channel: PhoneChannel,
-    press: bool,
+    shown_as: Shown,
     purpose: Purpose,
-    expires_at: i64,
 ) -> PhoneChallengeView {
     let shown = phone.international.clone();
     let number = if purpose == Purpose::SignIn {
@@ -263,8 +276,9 @@ fn challenge_view(
         method_id: phone.method_id,
         channel: channel.as_str().to_owned(),
         number,
-        press_to_approve: press,
-        expires: utc_minutes(expires_at),
+        press_to_approve: shown_as.voice_mode.is_some_and(VoiceMode::answered_by_keys),
+        match_number: shown_as.match_number.map(|n| format!("{n:02}")),
+        expires: utc_minutes(shown_as.expires_at),
     }
 }
 
@@ -273,14 +287,12 @@ struct Outgoing<'a> {
     phone: &'a PhoneRow,
     channel: PhoneChannel,
     challenge_id: i64,
-    /// A press-# call's token (no code then).
-    token: Option<&'a str>,
-    /// The challenge's first message (a resend counts one more).
-    first: bool,
+    /// A call answered with keys: its mode and token (no code then).
+    keys_call: Option<(VoiceMode, &'a str)>,
 }
 
-/// Queues the text or call (a fresh code unless the call asks to press #) and
-/// counts it for the limits, on the caller's transaction.
+/// Queues the text or call (a fresh code unless the call is answered with keys),
+/// on the caller's transaction.
 async fn send(
     state: &AppState,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -291,14 +303,16 @@ async fn send(
         phone,
         channel,
         challenge_id,
-        token,
-        first,
+        keys_call,
     } = message;
     let now = state.clock.now();
-    let (code_mac, body) = match (channel, token) {
-        (PhoneChannel::Voice, Some(token)) => {
-            let script = CallScript::Press {
-                token: token.to_owned(),
+    let (code_mac, body) = match (channel, keys_call) {
+        (PhoneChannel::Voice, Some((mode, token))) => {
+            let token = token.to_owned();
+            let script = if mode == VoiceMode::Match {
+                CallScript::Match { token }
+            } else {
+                CallScript::Press { token }
             };
             (None, serde_json::to_string(&script)?)
         }
@@ -339,28 +353,9 @@ async fn send(
         },
     )
     .await?;
-    phone_challenges::set_code(
-        &mut **tx,
-        challenge_id,
-        code_mac.as_deref(),
-        outbox_id,
-        now,
-        first,
-    )
-    .await?;
-    let ip = who.ip.to_string();
-    phone_sends::insert(
-        &mut **tx,
-        NewSend {
-            at: now,
-            e164: &phone.e164,
-            region: &phone.region,
-            user: who.user,
-            ip: &ip,
-            channel: channel.as_str(),
-        },
-    )
-    .await
+    phone_challenges::set_code(&mut **tx, challenge_id, code_mac.as_deref(), outbox_id, now)
+        .await?;
+    Ok(())
 }
 
 /// Opens a queued text's or call's body for the delivery worker.
@@ -369,40 +364,65 @@ pub fn open_body(state: &AppState, recipient: &str, sealed: &str) -> anyhow::Res
     String::from_utf8(plain.to_vec()).context("a queued phone message is not text")
 }
 
-/// The hourly limits per number, person, address and country. A refusal is
-/// recorded in the audit log.
-async fn within_limits(
+/// Claims one send against the hourly limits per number, person, address and
+/// country, on the send's own transaction: each claim counts and judges in one
+/// upsert and (on PostgreSQL) holds its row until the send commits, so parallel
+/// requests cannot all pass. `Err` names the limit reached; the caller rolls back.
+async fn claim_send_limits(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    who: &Requester,
+    phone: &PhoneRow,
+) -> anyhow::Result<Result<(), &'static str>> {
+    let limits = &state.policy.phone;
+    // Always the same order, so two transactions never wait on each other in a ring.
+    let claims = [
+        (
+            "number",
+            format!("phone:number:{}", phone.e164),
+            limits.per_number_per_hour,
+        ),
+        (
+            "user",
+            format!("phone:user:{}", who.user.0),
+            limits.per_user_per_hour,
+        ),
+        (
+            "address",
+            format!("phone:ip:{}", who.ip),
+            limits.per_ip_per_hour,
+        ),
+        (
+            "country",
+            format!("phone:region:{}", phone.region),
+            limits.per_region_per_hour,
+        ),
+    ];
+    let now = state.clock.now();
+    for (which, bucket, limit) in &claims {
+        let hit = Hit {
+            bucket,
+            limit: *limit,
+            window_secs: 3600,
+            now,
+        };
+        if !rate_limits::hit(&mut **tx, hit).await? {
+            return Ok(Err(which));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Records a send refused by an hourly limit (number masked) and refuses it.
+async fn refuse_over_limit<T>(
     state: &AppState,
     who: &Requester,
     phone: &PhoneRow,
     channel: PhoneChannel,
-) -> Outcome<()> {
+    which: &str,
+) -> Outcome<T> {
     let now = state.clock.now();
     let ip = who.ip.to_string();
-    let probe = NewSend {
-        at: now,
-        e164: &phone.e164,
-        region: &phone.region,
-        user: who.user,
-        ip: &ip,
-        channel: channel.as_str(),
-    };
-    let recent = phone_sends::recent(state.db.pool(), now - 3600, &probe).await?;
-    let limits = &state.policy.phone;
-    let over = if recent.number >= limits.per_number_per_hour {
-        Some("number")
-    } else if recent.user >= limits.per_user_per_hour {
-        Some("user")
-    } else if recent.ip >= limits.per_ip_per_hour {
-        Some("address")
-    } else if recent.region >= limits.per_region_per_hour {
-        Some("country")
-    } else {
-        None
-    };
-    let Some(which) = over else {
-        return Ok(Ok(()));
-    };
     let detail = format!(
         "{} to {} refused: hourly limit per {which} reached",
         channel.as_str(),
@@ -417,7 +437,7 @@ async fn within_limits(
         ip: Some(&ip),
     };
     audit::record(state.db.pool(), now, record).await?;
-    Ok(Err(AppError::PhoneLimit))
+    refused(AppError::PhoneLimit)
 }
 
 /// The challenge if it belongs to this requester's sign-in and purpose.
@@ -443,43 +463,67 @@ pub async fn resend(
     let Some(challenge) = bound_challenge(state, who, challenge_id, purpose).await? else {
         return refused(AppError::PhoneChallengeOver);
     };
+    if super::fraud::prompts_blocked(state, who.user).await? {
+        return refused(AppError::PhonePromptsBlocked);
+    }
     let now = state.clock.now();
-    match phone_codes::resend_allowed(&challenge, now) {
-        Ok(()) => {}
-        Err(ResendRefusal::TooSoon { wait_secs }) => {
-            return refused(AppError::ResendTooSoon { seconds: wait_secs });
-        }
-        Err(ResendRefusal::TooMany) => return refused(AppError::ResendLimit),
-        Err(ResendRefusal::Closed) => return refused(closed_error(&challenge, now)),
+    if phone_codes::resend_allowed(&challenge, now).is_err() {
+        return refused(resend_refusal(&challenge, now));
     }
     let Some(phone) = phones::find(&state.db, who.user, challenge.method_id).await? else {
         return refused(AppError::PhoneChallengeOver);
     };
     let channel = PhoneChannel::parse(&challenge.channel).context("challenge channel")?;
-    if let Err(e) = within_limits(state, who, &phone, channel).await? {
-        return refused(e);
-    }
     let mut tx = state.db.pool().begin().await.context("starting a resend")?;
+    // The challenge's own cap and gap are claimed first, in one conditional update
+    // that also holds the challenge until this resend commits.
+    let slot =
+        phone_challenges::claim_resend(&mut *tx, challenge.id, now, phone_codes::RESEND_RULES)
+            .await?;
+    if !slot {
+        tx.rollback().await.context("giving back a resend")?;
+        let current = bound_challenge(state, who, challenge_id, purpose)
+            .await?
+            .unwrap_or(challenge);
+        return refused(resend_refusal(&current, now));
+    }
+    if let Err(which) = claim_send_limits(state, &mut tx, who, &phone).await? {
+        tx.rollback().await.context("giving back send limits")?;
+        return refuse_over_limit(state, who, &phone, channel, which).await;
+    }
+    let voice_mode = challenge.voice_mode.as_deref().and_then(VoiceMode::parse);
     let token = challenge.call_token.clone();
     let message = Outgoing {
         phone: &phone,
         channel,
         challenge_id: challenge.id,
-        token: token.as_deref(),
-        first: false,
+        keys_call: voice_mode.zip(token.as_deref()),
     };
     send(state, &mut tx, who, message).await?;
     tx.commit().await.context("committing a resend")?;
     state.phone_outbox.notify_one();
-    let press = challenge.voice_mode.as_deref() == Some("press");
+    let shown = Shown {
+        voice_mode,
+        match_number: challenge.match_number,
+        expires_at: challenge.expires_at,
+    };
     Ok(Ok(challenge_view(
         &phone,
         challenge.id,
         channel,
-        press,
+        shown,
         purpose,
-        challenge.expires_at,
     )))
+}
+
+fn resend_refusal(challenge: &ChallengeRow, now: i64) -> AppError {
+    match phone_codes::resend_allowed(challenge, now) {
+        Err(ResendRefusal::TooSoon { wait_secs }) => AppError::ResendTooSoon { seconds: wait_secs },
+        Err(ResendRefusal::TooMany) => AppError::ResendLimit,
+        Err(ResendRefusal::Closed) => closed_error(challenge, now),
+        // Allowed a moment ago, taken by a parallel resend since.
+        Ok(()) => AppError::ResendLimit,
+    }
 }
 
 fn closed_error(challenge: &ChallengeRow, now: i64) -> AppError {
@@ -508,22 +552,46 @@ pub async fn verify_code(
         return refused(AppError::PhoneChallengeOver);
     };
     let now = state.clock.now();
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        return refused(AppError::AccountLocked {
-            until: utc_minutes(until),
-        });
+    let counts_as_sign_in = purpose != Purpose::Enrol;
+    let channel = PhoneChannel::parse(&challenge.channel).context("challenge channel")?;
+    if counts_as_sign_in
+        && !portal_settings::load(&state.db)
+            .await?
+            .allows(channel.method())
+    {
+        return refused(AppError::MethodNotAllowed);
     }
-    if phone_codes::code_state(&challenge, now) != CodeState::Usable {
-        return refused(closed_error(&challenge, now));
+    // Both limits are claimed before the code is compared: the challenge's five
+    // tries first (the tighter one), then the account's (for sign-ins and
+    // confirmations), so a burst at one challenge never takes more than five of
+    // the account's attempts.
+    let claimed =
+        phone_challenges::claim_try(&state.db, challenge.id, now, phone_codes::MAX_FAILURES)
+            .await?;
+    if !claimed {
+        let current = bound_challenge(state, who, challenge_id, purpose)
+            .await?
+            .unwrap_or(challenge);
+        return refused(closed_error(&current, now));
     }
+    let account_claim = if counts_as_sign_in {
+        match lockout::claim(state, user.id).await? {
+            Ok(claim) => Some(claim),
+            Err(until) => {
+                return refused(AppError::AccountLocked {
+                    until: utc_minutes(until),
+                });
+            }
+        }
+    } else {
+        None
+    };
     let expected = challenge.code_mac.as_deref().unwrap_or_default();
     let given = state.keys.phone_code_mac(challenge.id, code.as_str());
     let matches: bool = subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), given.as_bytes()).into();
-    let counts_as_sign_in = purpose != Purpose::Enrol;
     if !matches || expected.is_empty() {
-        phone_challenges::add_failure(&state.db, challenge.id).await?;
-        if counts_as_sign_in {
-            count_failure(state, &user, now, who.ip).await?;
+        if let Some(claim) = account_claim {
+            claim.failed(state, who.ip).await?;
             event(
                 state,
                 &who.ip,
@@ -541,14 +609,17 @@ pub async fn verify_code(
         ResultCode::PINEntered
     };
     if !phone_challenges::decide(&state.db, challenge.id, "used", success.code(), now).await? {
+        if let Some(claim) = account_claim {
+            claim.handed_back(state).await?;
+        }
         return refused(AppError::PhoneChallengeOver);
     }
-    if purpose == Purpose::Enrol {
+    let Some(claim) = account_claim else {
         return activate(state, who, &user, challenge.method_id)
             .await
             .map(|r| r.map(|()| None));
-    }
-    clear_failures_if_any(state, &user).await?;
+    };
+    claim.succeeded(state).await?;
     methods::touch(&state.db, who.user, challenge.method_id, now).await?;
     let event_id = event(state, &who.ip, &who.user_agent, who.user, success).await?;
     Ok(Ok(Some(event_id)))
@@ -597,6 +668,13 @@ pub(crate) async fn event(
     EventDraft::from_parts(&username, *ip, user_agent, state.clock.now())
         .record(state, Some(user), code)
         .await
+}
+
+/// The two-digit number a number-matching call asks for: 10 to 99, so it never
+/// starts with the 0 that reports fraud.
+fn random_match_number() -> i64 {
+    use rand::Rng;
+    rand::rngs::OsRng.gen_range(10..=99)
 }
 
 /// 128 random bits, URL-safe: names a call in webhooks and on the development phone.
@@ -667,7 +745,7 @@ pub async fn setup(state: &AppState, user: UserId) -> anyhow::Result<Option<Phon
         default_region: state.policy.phone.default_region.clone(),
         sms_allowed,
         voice_allowed,
-        press_to_approve: state.policy.phone.press_to_approve,
+        press_to_approve: state.policy.phone.voice_mode.answered_by_keys(),
         types,
     }))
 }

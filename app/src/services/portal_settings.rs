@@ -2,8 +2,11 @@
 //! which second-step methods are allowed, which countries phone numbers may come
 //! from, and whether people may replace a phone their organisation set.
 
+use super::audit::{self, Actor, AuditRecord};
 use crate::domain::SignInMethod;
+use crate::domain::text::escape_control;
 use crate::store::{Db, settings};
+use anyhow::Context;
 
 pub const ALLOWED_METHODS: &str = "allowed_methods";
 pub const PHONE_REGIONS: &str = "phone_regions";
@@ -57,6 +60,14 @@ impl PortalSettings {
                 if methods.is_empty() {
                     return Err("at least one method must stay allowed".to_owned());
                 }
+                if methods.iter().all(|m| m.is_restricted()) {
+                    // NIST SP 800-63B: texts and calls are restricted authenticators,
+                    // never the only option a person is given.
+                    return Err(
+                        "texts and calls are restricted authenticators: allow app_notification or app_code too"
+                            .to_owned(),
+                    );
+                }
                 self.allowed_methods = methods;
             }
             PHONE_REGIONS => {
@@ -97,13 +108,37 @@ pub async fn load(db: &Db) -> anyhow::Result<PortalSettings> {
     Ok(current)
 }
 
-/// Validates and stores one setting.
-pub async fn set(db: &Db, key: &str, value: &str, now: i64) -> anyhow::Result<Result<(), String>> {
+/// Validates and stores one setting, recorded in the audit log with the value it
+/// replaced.
+pub async fn set(
+    db: &Db,
+    key: &str,
+    value: &str,
+    now: i64,
+    actor: &Actor,
+) -> anyhow::Result<Result<(), String>> {
     let mut probe = PortalSettings::default();
     if let Err(problem) = probe.apply(key, value) {
         return Ok(Err(problem));
     }
-    settings::set(db, key, value.trim(), now).await?;
+    let value = value.trim();
+    let before = settings::all(db)
+        .await?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map_or_else(|| "(default)".to_owned(), |(_, v)| v);
+    let mut tx = db.begin().await?;
+    settings::set(&mut *tx, key, value, now).await?;
+    let detail = escape_control(&format!("{key}: {before} -> {value}"), 512);
+    let record = AuditRecord {
+        actor,
+        subject: None,
+        action: "policy.changed",
+        detail: &detail,
+        ip: None,
+    };
+    audit::record(&mut *tx, now, record).await?;
+    tx.commit().await.context("committing a policy change")?;
     Ok(Ok(()))
 }
 
@@ -122,6 +157,15 @@ mod tests {
         assert!(settings.allows(SignInMethod::PhoneCall));
         assert!(settings.apply(ALLOWED_METHODS, "").is_err());
         assert!(settings.apply(ALLOWED_METHODS, "sms, fax").is_err());
+        let restricted_only = settings.apply(ALLOWED_METHODS, "sms, phone_call");
+        assert!(restricted_only.unwrap_err().contains("restricted"));
+        assert!(
+            settings.allows(SignInMethod::AppCode),
+            "a refusal changes nothing"
+        );
+        settings
+            .apply(ALLOWED_METHODS, "app_notification, sms")
+            .unwrap();
         settings.apply(PHONE_REGIONS, "nl, BE").unwrap();
         assert!(settings.allows_region("NL") && !settings.allows_region("US"));
         assert!(settings.apply(PHONE_REGIONS, "XX").is_err());

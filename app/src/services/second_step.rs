@@ -3,8 +3,10 @@
 //! passwords; every attempt is a sign-in event with its seed result code.
 
 use super::authenticator::{self, CodeCheck, Purpose};
-use super::sign_in::{EventDraft, clear_failures_if_any, count_failure};
-use crate::domain::{OtpCode, ResultCode};
+use super::lockout;
+use super::portal_settings;
+use super::sign_in::EventDraft;
+use crate::domain::{OtpCode, ResultCode, SignInMethod};
 use crate::state::AppState;
 use crate::store::{UserId, methods, users};
 use std::net::IpAddr;
@@ -21,8 +23,12 @@ pub enum CodeRefusal {
     Incorrect,
     AlreadyUsed,
     OutOfDate,
-    Locked { until: i64 },
+    Locked {
+        until: i64,
+    },
     UnknownMethod,
+    /// Policy no longer allows codes from apps.
+    NotAllowed,
 }
 
 /// Verifies the code; on success returns the id of the sign-in event recorded.
@@ -34,14 +40,24 @@ pub async fn verify(
     let Some(user) = users::find_by_id(&state.db, user_id).await? else {
         return Ok(Err(CodeRefusal::UnknownMethod));
     };
+    // Policy may have changed since the second step was offered.
+    if !portal_settings::load(&state.db)
+        .await?
+        .allows(SignInMethod::AppCode)
+    {
+        return Ok(Err(CodeRefusal::NotAllowed));
+    }
     let now = state.clock.now();
     let event = EventDraft::from_parts(&user.username, attempt.ip, &attempt.user_agent, now);
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        event
-            .record(state, Some(user.id), ResultCode::AccountLocked)
-            .await?;
-        return Ok(Err(CodeRefusal::Locked { until }));
-    }
+    let claim = match lockout::claim(state, user.id).await? {
+        Ok(claim) => claim,
+        Err(until) => {
+            event
+                .record(state, Some(user.id), ResultCode::AccountLocked)
+                .await?;
+            return Ok(Err(CodeRefusal::Locked { until }));
+        }
+    };
     let check = authenticator::check_code(
         state,
         user.id,
@@ -52,19 +68,22 @@ pub async fn verify(
     .await?;
     let (code, refusal) = match check {
         CodeCheck::Accepted => {
-            clear_failures_if_any(state, &user).await?;
+            claim.succeeded(state).await?;
             methods::touch(&state.db, user.id, attempt.method_id, now).await?;
             let event_id = event
                 .record(state, Some(user.id), ResultCode::OATHCodeVerified)
                 .await?;
             return Ok(Ok(event_id));
         }
-        CodeCheck::NotFound | CodeCheck::Expired => return Ok(Err(CodeRefusal::UnknownMethod)),
+        CodeCheck::NotFound | CodeCheck::Expired => {
+            claim.handed_back(state).await?;
+            return Ok(Err(CodeRefusal::UnknownMethod));
+        }
         CodeCheck::Incorrect => (ResultCode::OATHCodeIncorrect, CodeRefusal::Incorrect),
         CodeCheck::AlreadyUsed => (ResultCode::DuplicateOATHCode, CodeRefusal::AlreadyUsed),
         CodeCheck::OutOfDate => (ResultCode::OATHCodeOutOfDate, CodeRefusal::OutOfDate),
     };
-    count_failure(state, &user, now, attempt.ip).await?;
+    claim.failed(state, attempt.ip).await?;
     event.record(state, Some(user.id), code).await?;
     Ok(Err(refusal))
 }

@@ -10,6 +10,7 @@ use crate::domain::{MethodName, MfaState, Username};
 use crate::state::AppState;
 use crate::store::methods::{self, MethodRow};
 use crate::store::{UserId, remembered_devices, users};
+use anyhow::Context;
 
 pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecuritySummary> {
     let now = state.clock.now();
@@ -37,6 +38,7 @@ pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecurityS
     Ok(SecuritySummary {
         methods,
         devices,
+        sessions: super::sessions::where_signed_in(state, caller).await?,
         mfa_state: user.mfa_state,
         recently_verified: caller.recently_verified(now),
         app_passwords: super::app_passwords::list(state, caller).await?,
@@ -98,9 +100,13 @@ pub async fn remove(
     {
         return Ok(Err(RemoveRefusal::SetByOrganisation));
     }
-    let Some(name) =
-        methods::delete_for_user(&state.db, caller.user_id, method_id, keep_one).await?
-    else {
+    // "Keep the last method" counts then deletes: only atomic while the person's
+    // row is held (two parallel removals would otherwise each see the other left).
+    let mut tx = state.db.begin().await?;
+    users::lock_row(&mut tx, caller.user_id).await?;
+    let removed = methods::delete_for_user(&mut *tx, caller.user_id, method_id, keep_one).await?;
+    tx.commit().await.context("committing a method removal")?;
+    let Some(name) = removed else {
         let exists = methods::list_active(&state.db, caller.user_id)
             .await?
             .iter()
@@ -214,10 +220,7 @@ async fn record_change(
     detail: &str,
     ip: &str,
 ) -> anyhow::Result<()> {
-    let actor = Actor::User {
-        id: caller.user_id,
-        username: caller.username.clone(),
-    };
+    let actor = caller.actor();
     let record = AuditRecord {
         actor: &actor,
         subject: Some(caller.user_id),

@@ -1,9 +1,9 @@
 //! The password step of signing in: lockout, per-address limit, constant-shape
 //! refusals, rehashing, and a sign-in event for every attempt.
 
-use super::audit::{self, Actor, AuditRecord};
 use super::passwords::Verification;
 use super::remembered;
+use super::{limits, lockout};
 use crate::domain::text::escape_control;
 use crate::domain::{MfaState, ResultCode, Username};
 use crate::state::AppState;
@@ -48,11 +48,8 @@ pub enum SignInNext {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInRefusal {
-    /// Unknown user and wrong password alike.
+    /// Unknown user, wrong password and locked account alike.
     InvalidCredentials,
-    Locked {
-        until: i64,
-    },
     Blocked,
     TooManyFromAddress,
 }
@@ -63,7 +60,7 @@ pub async fn sign_in(
 ) -> anyhow::Result<Result<SignedIn, SignInRefusal>> {
     let now = state.clock.now();
     let event = EventDraft::new(&attempt, now);
-    if state.sign_in_limiter.check_key(&attempt.ip).is_err() {
+    if !limits::sign_in_from(state, attempt.ip).await? {
         event
             .record(state, None, ResultCode::TooManyAttemptsFromAddress)
             .await?;
@@ -78,27 +75,32 @@ pub async fn sign_in(
         event.record(state, None, ResultCode::UserNotFound).await?;
         return Ok(Err(SignInRefusal::InvalidCredentials));
     };
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        // Spend the same time as a real check, but do not test the password.
-        state.hasher.verify(attempt.password, None).await?;
-        event
-            .record(state, Some(user.id), ResultCode::AccountLocked)
-            .await?;
-        return Ok(Err(SignInRefusal::Locked { until }));
-    }
+    let claim = match lockout::claim(state, user.id).await? {
+        Ok(claim) => claim,
+        Err(_until) => {
+            // The same work and the same answer as a wrong password: the page must
+            // not tell an attacker that the account exists. The owner is e-mailed.
+            state.hasher.verify(attempt.password, None).await?;
+            event
+                .record(state, Some(user.id), ResultCode::AccountLocked)
+                .await?;
+            return Ok(Err(SignInRefusal::InvalidCredentials));
+        }
+    };
     let verification = state
         .hasher
         .verify(attempt.password.clone(), Some(user.password_hash.clone()))
         .await?;
     match verification {
         Verification::Mismatch => {
-            count_failure(state, &user, now, attempt.ip).await?;
+            claim.failed(state, attempt.ip).await?;
             event
                 .record(state, Some(user.id), ResultCode::PasswordIncorrect)
                 .await?;
             Ok(Err(SignInRefusal::InvalidCredentials))
         }
         Verification::Match { .. } if user.blocked_at.is_some() => {
+            claim.handed_back(state).await?;
             event
                 .record(state, Some(user.id), ResultCode::UserIsBlocked)
                 .await?;
@@ -110,10 +112,10 @@ pub async fn sign_in(
                 users::replace_password_hash(&state.db, user.id, &hash).await?;
             }
             let (next, code) = next_step(state, &user, attempt.device_token.as_deref()).await?;
-            // Failures reset only when the sign-in is complete: a password alone must
-            // not buy an attacker fresh guesses at the second factor.
             if matches!(next, SignInNext::Complete { .. }) {
-                clear_failures_if_any(state, &user).await?;
+                claim.succeeded(state).await?;
+            } else {
+                claim.handed_back(state).await?;
             }
             let event_id = event.record(state, Some(user.id), code).await?;
             Ok(Ok(SignedIn {
@@ -124,13 +126,6 @@ pub async fn sign_in(
             }))
         }
     }
-}
-
-pub(crate) async fn clear_failures_if_any(state: &AppState, user: &UserRow) -> anyhow::Result<()> {
-    if user.failed_sign_ins > 0 || user.lockout_count > 0 || user.locked_until.is_some() {
-        users::clear_failures(&state.db, user.id).await?;
-    }
-    Ok(())
 }
 
 /// Whether a second step is due, and the event code that says so.
@@ -174,65 +169,23 @@ pub async fn confirm_password(
     let Some(user) = users::find_by_id(&state.db, user_id).await? else {
         return Ok(false);
     };
-    let now = state.clock.now();
-    if user.locked_until.is_some_and(|until| until > now) {
+    let Ok(claim) = lockout::claim(state, user.id).await? else {
         return Ok(false);
-    }
+    };
     match state
         .hasher
         .verify(password, Some(user.password_hash.clone()))
         .await?
     {
-        Verification::Match { .. } => Ok(true),
+        Verification::Match { .. } => {
+            claim.succeeded(state).await?;
+            Ok(true)
+        }
         Verification::Mismatch => {
-            count_failure(state, &user, now, ip).await?;
+            claim.failed(state, ip).await?;
             Ok(false)
         }
     }
-}
-
-/// Counts a failed password or code toward the account's lockout.
-pub(crate) async fn count_failure(
-    state: &AppState,
-    user: &UserRow,
-    now: i64,
-    ip: IpAddr,
-) -> anyhow::Result<()> {
-    let failures = users::add_failure(&state.db, user.id).await?;
-    let policy = &state.policy;
-    if failures < policy.lockout_threshold {
-        return Ok(());
-    }
-    let until = now
-        + lockout_secs(
-            policy.lockout_base_secs,
-            policy.lockout_max_secs,
-            user.lockout_count,
-        );
-    if users::lock_if_over(&state.db, user.id, policy.lockout_threshold, until).await? {
-        let ip = ip.to_string();
-        let detail = format!("locked after {failures} failed sign-ins until {until}");
-        let record = AuditRecord {
-            actor: &Actor::System("lockout"),
-            subject: Some(user.id),
-            action: "account.locked",
-            detail: &detail,
-            ip: Some(&ip),
-        };
-        audit::record(state.db.pool(), now, record).await?;
-        tracing::warn!(
-            user_id = user.id.0,
-            until,
-            "account locked after repeated failures"
-        );
-    }
-    Ok(())
-}
-
-/// The n-th lockout since the last success lasts base × 2ⁿ, capped at `max`.
-pub fn lockout_secs(base: i64, max: i64, previous_lockouts: i64) -> i64 {
-    let doublings = u32::try_from(previous_lockouts.clamp(0, 30)).unwrap_or(30);
-    base.saturating_mul(1_i64 << doublings).min(max)
 }
 
 /// The parts of a sign-in event known before the outcome.
@@ -295,19 +248,5 @@ impl EventDraft {
             },
         )
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lockout_secs;
-
-    #[test]
-    fn each_lockout_lasts_twice_as_long_as_the_one_before_up_to_the_cap() {
-        assert_eq!(lockout_secs(900, 86_400, 0), 900);
-        assert_eq!(lockout_secs(900, 86_400, 1), 1_800);
-        assert_eq!(lockout_secs(900, 86_400, 3), 7_200);
-        assert_eq!(lockout_secs(900, 86_400, 10), 86_400);
-        assert_eq!(lockout_secs(900, 86_400, i64::MAX), 86_400);
     }
 }

@@ -16,8 +16,8 @@ pub struct AppPasswordRow {
 
 /// Inserts unless the user already has `cap` live app passwords; one statement, so
 /// concurrent creations cannot exceed the cap. Returns the new id, or `None` at the cap.
-pub async fn insert_under_cap(
-    db: &Db,
+pub async fn insert_under_cap<'e>(
+    exec: impl Exec<'e>,
     user: UserId,
     name: &str,
     secret_mac: &str,
@@ -34,7 +34,7 @@ pub async fn insert_under_cap(
     .bind(secret_mac)
     .bind(now)
     .bind(cap)
-    .fetch_optional(db.pool())
+    .fetch_optional(exec)
     .await
     .context("creating an app password")
 }

@@ -134,15 +134,17 @@ fn from_row(row: &AnyRow) -> anyhow::Result<FraudReportRow> {
     })
 }
 
-/// Whether the user has an open fraud report from a call (0#): phone prompts stay
-/// blocked until an admin resolves it.
-pub async fn open_call_report_exists(db: &Db, user: UserId) -> anyhow::Result<bool> {
+/// Whether an open report from a prompt (a call's 0#, later a push's "report
+/// fraud") made at or after `since` blocks further prompts to the person.
+pub async fn prompt_block_in_force(db: &Db, user: UserId, since: i64) -> anyhow::Result<bool> {
     let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM fraud_reports WHERE user_id = $1 AND source = 'call' AND status = 'open'",
+        "SELECT COUNT(*) FROM fraud_reports WHERE user_id = $1 AND source IN ('call', 'push') \
+         AND status = 'open' AND reported_at >= $2",
     )
     .bind(user.0)
+    .bind(since)
     .fetch_one(db.pool())
     .await
-    .context("looking for open call fraud reports")?;
+    .context("looking for open prompt fraud reports")?;
     Ok(count > 0)
 }

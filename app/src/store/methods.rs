@@ -1,7 +1,7 @@
 //! The `mfa_methods` table: which second factors a user has registered. Every
 //! statement is scoped by the owning user.
 
-use super::{Db, UserId};
+use super::{Db, Exec, UserId};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -112,8 +112,8 @@ pub async fn delete_expired_pending(db: &Db, now: i64) -> anyhow::Result<u64> {
 /// Deletes the user's method and returns its name. With `keep_one`, refuses (returns
 /// `None`) when it is the user's last active method: one statement, so two
 /// concurrent removals cannot leave an enforced user with nothing.
-pub async fn delete_for_user(
-    db: &Db,
+pub async fn delete_for_user<'e>(
+    exec: impl Exec<'e>,
     user: UserId,
     method_id: i64,
     keep_one: bool,
@@ -126,7 +126,7 @@ pub async fn delete_for_user(
     .bind(method_id)
     .bind(user.0)
     .bind(i64::from(keep_one))
-    .fetch_optional(db.pool())
+    .fetch_optional(exec)
     .await
     .context("removing a method")?;
     Ok(name)

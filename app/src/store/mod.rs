@@ -9,14 +9,15 @@ pub mod history_generator;
 pub mod methods;
 pub mod outbox;
 pub mod phone_challenges;
-pub mod phone_sends;
 pub mod phones;
+pub mod rate_limits;
 pub mod remembered_devices;
 pub mod settings;
 pub mod sign_in_events;
 pub mod sign_in_history;
 pub mod totp;
 pub mod travel_windows;
+pub mod user_sessions;
 pub mod users;
 
 use sqlx::AnyPool;
@@ -25,6 +26,8 @@ use sqlx::AnyPool;
 /// (`&mut *tx`) when several writes must land together or not at all.
 pub trait Exec<'e>: sqlx::Executor<'e, Database = sqlx::Any> {}
 impl<'e, T: sqlx::Executor<'e, Database = sqlx::Any>> Exec<'e> for T {}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The portal's database handle, whichever engine is behind it.
 #[derive(Clone, Debug)]
@@ -39,6 +42,12 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A transaction: its writes land together or not at all.
+    pub async fn begin(&self) -> anyhow::Result<Tx> {
+        use anyhow::Context;
+        self.pool.begin().await.context("starting a transaction")
     }
 
     /// Whether the database answers a trivial query (for `/readyz`).

@@ -26,6 +26,8 @@ pub struct ChallengeRow {
     pub outbox_id: Option<i64>,
     pub status: String,
     pub result_code: Option<i64>,
+    /// The number a number-matching call asks for (shown on the sign-in page).
+    pub match_number: Option<i64>,
 }
 
 pub struct NewChallenge<'a> {
@@ -38,6 +40,7 @@ pub struct NewChallenge<'a> {
     pub ip: &'a str,
     pub user_agent: &'a str,
     pub call_token: Option<&'a str>,
+    pub match_number: Option<i64>,
     pub now: i64,
     pub expires_at: i64,
 }
@@ -45,8 +48,8 @@ pub struct NewChallenge<'a> {
 pub async fn insert<'e>(exec: impl Exec<'e>, new: NewChallenge<'_>) -> anyhow::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO phone_challenges (user_id, method_id, purpose, channel, voice_mode, \
-         bound_event_id, ip, user_agent, call_token, created_at, expires_at, last_sent_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING id",
+         bound_event_id, ip, user_agent, call_token, created_at, expires_at, last_sent_at, \
+         match_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $12) RETURNING id",
     )
     .bind(new.user.0)
     .bind(new.method_id)
@@ -59,6 +62,7 @@ pub async fn insert<'e>(exec: impl Exec<'e>, new: NewChallenge<'_>) -> anyhow::R
     .bind(new.call_token)
     .bind(new.now)
     .bind(new.expires_at)
+    .bind(new.match_number)
     .fetch_one(exec)
     .await
     .context("creating a phone challenge")
@@ -66,7 +70,7 @@ pub async fn insert<'e>(exec: impl Exec<'e>, new: NewChallenge<'_>) -> anyhow::R
 
 const COLUMNS: &str = "id, user_id, method_id, purpose, channel, voice_mode, bound_event_id, ip, \
      user_agent, code_mac, call_token, created_at, expires_at, sends, last_sent_at, failures, \
-     outbox_id, status, result_code";
+     outbox_id, status, result_code, match_number";
 
 fn from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<ChallengeRow> {
     Ok(ChallengeRow {
@@ -89,6 +93,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<ChallengeRow> {
         outbox_id: row.try_get("outbox_id")?,
         status: row.try_get("status")?,
         result_code: row.try_get("result_code")?,
+        match_number: row.try_get("match_number")?,
     })
 }
 
@@ -127,41 +132,75 @@ pub async fn find_by_outbox(db: &Db, outbox_id: i64) -> anyhow::Result<Option<Ch
 }
 
 /// Stores the (new) code's keyed hash and the message carrying it. A resend keeps
-/// the failure count; `sends` counts every message.
+/// the failure count; its send was counted by `claim_resend`.
 pub async fn set_code<'e>(
     exec: impl Exec<'e>,
     id: i64,
     code_mac: Option<&str>,
     outbox_id: i64,
     now: i64,
-    first: bool,
 ) -> anyhow::Result<()> {
-    let sql = if first {
-        "UPDATE phone_challenges SET code_mac = $2, outbox_id = $3, last_sent_at = $4 WHERE id = $1"
-    } else {
-        "UPDATE phone_challenges SET code_mac = $2, outbox_id = $3, last_sent_at = $4, \
-         sends = sends + 1 WHERE id = $1 AND status = 'open'"
-    };
-    sqlx::query(sql)
-        .bind(id)
-        .bind(code_mac)
-        .bind(outbox_id)
-        .bind(now)
-        .execute(exec)
-        .await
-        .context("storing a phone code")?;
+    sqlx::query(
+        "UPDATE phone_challenges SET code_mac = $2, outbox_id = $3, last_sent_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(code_mac)
+    .bind(outbox_id)
+    .bind(now)
+    .execute(exec)
+    .await
+    .context("storing a phone code")?;
     Ok(())
 }
 
-/// Counts a wrong code; returns the failures so far.
-pub async fn add_failure(db: &Db, id: i64) -> anyhow::Result<i64> {
-    sqlx::query_scalar(
-        "UPDATE phone_challenges SET failures = failures + 1 WHERE id = $1 RETURNING failures",
+/// The rules a resend must meet.
+#[derive(Clone, Copy, Debug)]
+pub struct ResendRules {
+    pub max_sends: i64,
+    pub min_gap_secs: i64,
+    pub max_failures: i64,
+}
+
+/// Claims one more message for an open, unexpired challenge with tries left, at
+/// most `max_sends` in all and `min_gap_secs` apart: one conditional update, so a
+/// burst of resends gets at most the cap.
+pub async fn claim_resend<'e>(
+    exec: impl Exec<'e>,
+    id: i64,
+    now: i64,
+    rules: ResendRules,
+) -> anyhow::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE phone_challenges SET sends = sends + 1, last_sent_at = $2 \
+         WHERE id = $1 AND status = 'open' AND expires_at >= $2 AND failures < $5 \
+         AND sends < $3 AND last_sent_at <= $4",
     )
     .bind(id)
-    .fetch_one(db.pool())
+    .bind(now)
+    .bind(rules.max_sends)
+    .bind(now - rules.min_gap_secs)
+    .bind(rules.max_failures)
+    .execute(exec)
     .await
-    .context("counting a wrong phone code")
+    .context("claiming a resend")?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Counts a try at the code before it is compared, unless the challenge is closed,
+/// expired or has had `max_tries` already: one statement, so parallel guesses
+/// cannot all be compared. Returns whether the try may go ahead.
+pub async fn claim_try(db: &Db, id: i64, now: i64, max_tries: i64) -> anyhow::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE phone_challenges SET failures = failures + 1 \
+         WHERE id = $1 AND status = 'open' AND expires_at >= $2 AND failures < $3",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(max_tries)
+    .execute(db.pool())
+    .await
+    .context("counting a try at a phone code")?;
+    Ok(result.rows_affected() == 1)
 }
 
 /// Moves an open challenge to `status`; `false` when it was no longer open (a code

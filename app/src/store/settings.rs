@@ -1,6 +1,6 @@
 //! The `policy_settings` table: policy an admin changes while the portal runs.
 
-use super::Db;
+use super::{Db, Exec};
 use anyhow::Context;
 
 pub async fn all(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
@@ -14,7 +14,7 @@ pub async fn all(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
         .collect()
 }
 
-pub async fn set(db: &Db, key: &str, value: &str, now: i64) -> anyhow::Result<()> {
+pub async fn set<'e>(exec: impl Exec<'e>, key: &str, value: &str, now: i64) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO policy_settings (key, value, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -22,7 +22,7 @@ pub async fn set(db: &Db, key: &str, value: &str, now: i64) -> anyhow::Result<()
     .bind(key)
     .bind(value)
     .bind(now)
-    .execute(db.pool())
+    .execute(exec)
     .await
     .context("storing a policy setting")?;
     Ok(())

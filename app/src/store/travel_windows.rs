@@ -1,6 +1,6 @@
 //! The `travel_windows` table: planned trips with the method to use while away.
 
-use super::{Db, UserId};
+use super::{Db, Exec, UserId};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -24,8 +24,8 @@ pub struct NewTravelWindow<'a> {
 
 /// Inserts the window unless it overlaps a live one of the user's; both in one
 /// statement so two requests cannot add overlapping windows. `None` on overlap.
-pub async fn insert_unless_overlapping(
-    db: &Db,
+pub async fn insert_unless_overlapping<'e>(
+    exec: impl Exec<'e>,
     window: NewTravelWindow<'_>,
 ) -> anyhow::Result<Option<i64>> {
     sqlx::query_scalar(
@@ -40,7 +40,7 @@ pub async fn insert_unless_overlapping(
     .bind(window.method)
     .bind(window.note)
     .bind(window.now)
-    .fetch_optional(db.pool())
+    .fetch_optional(exec)
     .await
     .context("adding a travel window")
 }

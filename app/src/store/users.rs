@@ -22,6 +22,8 @@ pub struct UserRow {
     pub blocked_at: Option<i64>,
     /// Sessions started in an older epoch are over (see `bump_session_epoch`).
     pub session_epoch: i64,
+    /// When failed attempts last locked the account.
+    pub last_locked_at: Option<i64>,
 }
 
 impl fmt::Debug for UserRow {
@@ -46,7 +48,7 @@ pub struct NewUser<'a> {
 }
 
 const COLUMNS: &str = "id, username, display_name, email, password_hash, role, mfa_state, \
-    failed_sign_ins, lockout_count, locked_until, blocked_at, session_epoch";
+    failed_sign_ins, lockout_count, locked_until, blocked_at, session_epoch, last_locked_at";
 
 fn from_row(row: &AnyRow) -> anyhow::Result<UserRow> {
     let role: String = row.try_get("role")?;
@@ -64,6 +66,7 @@ fn from_row(row: &AnyRow) -> anyhow::Result<UserRow> {
         locked_until: row.try_get("locked_until")?,
         blocked_at: row.try_get("blocked_at")?,
         session_epoch: row.try_get("session_epoch")?,
+        last_locked_at: row.try_get("last_locked_at")?,
     })
 }
 
@@ -113,33 +116,77 @@ pub async fn exists_any(db: &Db) -> anyhow::Result<bool> {
     Ok(count > 0)
 }
 
-/// Adds one failure and returns the new consecutive-failure count. One statement,
-/// so concurrent failures are all counted.
-pub async fn add_failure(db: &Db, id: UserId) -> anyhow::Result<i64> {
-    sqlx::query_scalar(
-        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
-         RETURNING failed_sign_ins",
+/// Counts one attempt before its secret is checked, unless the account is locked or
+/// `threshold` attempts are already counted: one statement, so parallel attempts
+/// cannot all pass. Returns the count including this one and the lockouts so far.
+pub async fn claim_attempt(
+    db: &Db,
+    id: UserId,
+    now: i64,
+    threshold: i64,
+) -> anyhow::Result<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 \
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) \
+         AND failed_sign_ins < $3 RETURNING failed_sign_ins, lockout_count",
     )
     .bind(id.0)
-    .fetch_one(db.pool())
+    .bind(now)
+    .bind(threshold)
+    .fetch_optional(db.pool())
     .await
-    .context("counting a failed sign-in")
+    .context("claiming a sign-in attempt")?;
+    row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .transpose()
+}
+
+/// Uncounts an attempt that turned out right (while the sign-in goes on).
+pub async fn hand_back_attempt(db: &Db, id: UserId) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins - 1 \
+         WHERE id = $1 AND failed_sign_ins > 0",
+    )
+    .bind(id.0)
+    .execute(db.pool())
+    .await
+    .context("handing back a sign-in attempt")?;
+    Ok(())
 }
 
 /// Locks the account until `until` if it still has at least `threshold` failures;
-/// returns whether this call did the locking (so only one caller reports it).
-pub async fn lock_if_over(db: &Db, id: UserId, threshold: i64, until: i64) -> anyhow::Result<bool> {
+/// returns whether this call did the locking (so only one caller reports it). The
+/// owner is told at their next successful sign-in (`last_locked_at`).
+pub async fn lock_if_over(
+    db: &Db,
+    id: UserId,
+    threshold: i64,
+    until: i64,
+    now: i64,
+) -> anyhow::Result<bool> {
     let result = sqlx::query(
         "UPDATE users SET failed_sign_ins = 0, lockout_count = lockout_count + 1, \
-         locked_until = $2 WHERE id = $1 AND failed_sign_ins >= $3",
+         locked_until = $2, last_locked_at = $4 WHERE id = $1 AND failed_sign_ins >= $3",
     )
     .bind(id.0)
     .bind(until)
     .bind(threshold)
+    .bind(now)
     .execute(db.pool())
     .await
     .context("locking an account")?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Serialises changes to one person's things (methods, app passwords, trips) for
+/// the rest of the transaction: a row lock on PostgreSQL, where READ COMMITTED does
+/// not make a count-then-insert statement atomic; SQLite's write lock otherwise.
+pub async fn lock_row(tx: &mut super::Tx, id: UserId) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET session_epoch = session_epoch WHERE id = $1")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await
+        .context("locking the user's row")?;
+    Ok(())
 }
 
 pub async fn clear_failures(db: &Db, id: UserId) -> anyhow::Result<()> {

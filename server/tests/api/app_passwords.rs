@@ -203,3 +203,35 @@ async fn nobody_revokes_another_users_app_password() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_account_answers_the_api_like_a_wrong_password_and_an_unknown_name() {
+    let t = spawn().await;
+    let user = alice(&t).await;
+    let (_, password) = create(&t, "Mail").await;
+    t.create_user("bob", Role::User).await;
+    sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+        .bind(t.clock_now() + 900)
+        .bind(user.0)
+        .execute(t.app.state.db.pool())
+        .await
+        .unwrap();
+    let answer = |name: &'static str, secret: String| {
+        let t = &t;
+        async move {
+            let res = new_client()
+                .post(t.url("/api/v1/app-password/verify"))
+                .basic_auth(name, Some(secret))
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let locked = answer("alice", password).await;
+    let wrong = answer("bob", "abcd-efgh-ijkl-mnop".to_owned()).await;
+    let unknown = answer("nobody", "abcd-efgh-ijkl-mnop".to_owned()).await;
+    assert_eq!(locked.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(locked, wrong);
+    assert_eq!(wrong, unknown);
+}

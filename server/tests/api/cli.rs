@@ -304,3 +304,130 @@ async fn set_phone_and_policy_set_work_from_the_command_line() {
         ("+31612345678", 1, "phone.set_by_org")
     );
 }
+
+/// Runs the binary with only the given `MFA_PORTAL_*` / `DATABASE_URL` variables.
+fn portal_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mfa-portal"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MFA_PORTAL_") || name == "DATABASE_URL" {
+            command.env_remove(name);
+        }
+    }
+    command
+        .args(args)
+        .envs(vars.iter().copied())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_way_to_configure_is_read() {
+    let (url, _db) = fresh_database().await;
+    let key_file = crate::helpers::test_key_file();
+    let key_file = key_file.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portal.toml");
+    std::fs::write(
+        &file,
+        format!("database_url = \"{url}\"\nsecret_key_file = \"{key_file}\"\n"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let show = ["policy", "show"];
+
+    let out = portal_env(&["--config", file, "policy", "show"], &[]);
+    assert!(out.status.success(), "--config: {}", stderr_of(&out));
+    let out = portal_env(&show, &[("MFA_PORTAL_CONFIG", file)]);
+    assert!(
+        out.status.success(),
+        "MFA_PORTAL_CONFIG: {}",
+        stderr_of(&out)
+    );
+    let out = portal_env(&show, &[("DATABASE_URL", &url)]);
+    assert!(out.status.success(), "DATABASE_URL: {}", stderr_of(&out));
+    // Text settings that look like numbers stay text.
+    let out = portal_env(
+        &show,
+        &[
+            ("MFA_PORTAL_CONFIG", file),
+            ("MFA_PORTAL_TWILIO_FROM_NUMBER", "+3197010000000"),
+            ("MFA_PORTAL_TWILIO_ACCOUNT_SID", "1234"),
+            ("MFA_PORTAL_TWILIO_AUTH_TOKEN", "987654321"),
+            ("MFA_PORTAL_SMTP_PASSWORD", "12345678"),
+            ("MFA_PORTAL_SMTP_USERNAME", "42"),
+            ("MFA_PORTAL_TOTP_ISSUER", "2026"),
+        ],
+    );
+    assert!(out.status.success(), "text values: {}", stderr_of(&out));
+    // Number settings are read from the environment too, and checked.
+    let out = portal_env(
+        &show,
+        &[
+            ("MFA_PORTAL_CONFIG", file),
+            ("MFA_PORTAL_LOCKOUT_THRESHOLD", "0"),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr_of(&out).contains("`lockout_threshold`"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = portal_env(
+        &show,
+        &[
+            ("MFA_PORTAL_CONFIG", file),
+            ("MFA_PORTAL_SESSION_IDLE_MINUTES", "soon"),
+        ],
+    );
+    let message = stderr_of(&out).to_lowercase();
+    assert!(message.contains("session_idle_minutes"), "{message}");
+    let out = portal_env(
+        &show,
+        &[("MFA_PORTAL_CONFIG", file), ("MFA_PORTAL_COLOUR", "blue")],
+    );
+    assert!(!out.status.success(), "an unknown variable is refused");
+    assert!(stderr_of(&out).contains("colour"), "{}", stderr_of(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_cannot_leave_only_texts_and_calls_and_every_change_is_audited() {
+    let (url, _db) = fresh_database().await;
+    let out = portal(
+        &url,
+        &["policy", "set", "allowed_methods", "sms,phone_call"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr_of(&out).contains("restricted"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = portal(
+        &url,
+        &["policy", "set", "allowed_methods", "app_code,sms"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT action, actor_label, detail FROM audit_log WHERE action = 'policy.changed'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![(
+            "policy.changed".to_owned(),
+            "cli".to_owned(),
+            "allowed_methods: (default) -> app_code,sms".to_owned()
+        )]
+    );
+}

@@ -18,6 +18,8 @@ use std::sync::Arc;
 /// 2026-11-22 12:00 UTC.
 pub const START_TIME: i64 = 1_795_348_800;
 pub const PASSWORD: &str = "long enough passphrase 42";
+/// Who a test's direct service calls act as (the audit log names it).
+pub const TEST_ACTOR: Actor = Actor::System("test");
 
 pub struct TestApp {
     pub app: RunningApp,

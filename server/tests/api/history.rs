@@ -244,6 +244,22 @@ async fn the_csv_export_holds_every_matching_row_and_defuses_formulas() {
 
     let failures = export(&t, &t.client, "?result=failure").await;
     assert_eq!(failures.lines().count(), 2, "{failures}");
+
+    // Browsers ask for compressed answers: the whole file must still arrive.
+    for encoding in ["gzip", "br"] {
+        let compressed = t
+            .client
+            .get(t.url("/security/sign-ins/export.csv"))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(compressed.status(), StatusCode::OK);
+        assert_eq!(compressed.headers()["content-encoding"], encoding);
+        let bytes = compressed.bytes().await.expect("the whole compressed body");
+        let text = decompress(encoding, &bytes);
+        assert_eq!(text, all, "{encoding}: the same file as uncompressed");
+    }
     let res = t
         .client
         .get(t.url("/security/sign-ins/export.csv?from=someday"))
@@ -251,6 +267,20 @@ async fn the_csv_export_holds_every_matching_row_and_defuses_formulas() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+fn decompress(encoding: &str, bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    match encoding {
+        "gzip" => flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .unwrap(),
+        _ => brotli_decompressor::Decompressor::new(bytes, 4096)
+            .read_to_string(&mut text)
+            .unwrap(),
+    };
+    text
 }
 
 async fn export(t: &TestApp, client: &Client, query: &str) -> String {

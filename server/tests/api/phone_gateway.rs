@@ -10,18 +10,18 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const TOKEN: &str = "gateway-test-token";
+pub const TOKEN: &str = "gateway-test-token";
 
 /// One request the gateway received: path, `Authorization` header, form fields.
-type Seen = (String, String, Vec<(String, String)>);
+pub type Seen = (String, String, Vec<(String, String)>);
 
 #[derive(Default)]
-struct Gateway {
+pub struct Gateway {
     /// Statuses to answer with, in order; then 201. `0` stalls longer than the
     /// portal waits (a timeout), then answers 201.
-    script: Mutex<VecDeque<u16>>,
+    pub script: Mutex<VecDeque<u16>>,
     /// (path, authorization header, form fields) of every request.
-    seen: Mutex<Vec<Seen>>,
+    pub seen: Mutex<Vec<Seen>>,
 }
 
 async fn handle(
@@ -54,7 +54,7 @@ async fn handle(
     }
 }
 
-async fn start_gateway(script: &[u16]) -> (String, Arc<Gateway>) {
+pub async fn start_gateway(script: &[u16]) -> (String, Arc<Gateway>) {
     let gateway = Arc::new(Gateway::default());
     gateway
         .script
@@ -70,9 +70,17 @@ async fn start_gateway(script: &[u16]) -> (String, Arc<Gateway>) {
     (format!("http://{addr}"), gateway)
 }
 
-async fn spawn_with_gateway(base: &str) -> TestApp {
+pub async fn spawn_with_gateway(base: &str) -> TestApp {
+    spawn_with_gateway_mode(base, app::domain::VoiceMode::Match).await
+}
+
+/// As [`spawn_with_gateway`], with calls in `mode` and room for many calls an hour.
+pub async fn spawn_with_gateway_mode(base: &str, mode: app::domain::VoiceMode) -> TestApp {
     let base = base.to_owned();
     spawn_with(move |c| {
+        c.voice_mode = mode;
+        c.phone_per_number_per_hour = 100;
+        c.phone_per_user_per_hour = 100;
         c.phone_provider = Some(server::config::PhoneProviderKind::Twilio);
         c.twilio_base_url = url::Url::parse(&base).unwrap();
         c.twilio_account_sid = Some("AC123".to_owned());
@@ -83,7 +91,7 @@ async fn spawn_with_gateway(base: &str) -> TestApp {
     .await
 }
 
-async fn requests_seen(gateway: &Gateway, count: usize) -> Vec<Seen> {
+pub async fn requests_seen(gateway: &Gateway, count: usize) -> Vec<Seen> {
     for _ in 0..100 {
         let seen = gateway.seen.lock().unwrap().clone();
         if seen.len() >= count {
@@ -112,7 +120,7 @@ async fn outbox_sms_column(t: &TestApp, column: &str, wanted: &str) -> String {
     value
 }
 
-fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+pub fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.as_str())
@@ -228,9 +236,10 @@ async fn the_voice_webhook_needs_the_gateways_signature() {
         .trim_end_matches('/')
         .to_owned();
     let path = format!("/webhooks/voice/{token}/gather");
+    let shown = challenge["match_number"].as_str().unwrap().to_owned();
     let params = vec![
         ("CallSid".to_owned(), "CA1".to_owned()),
-        ("Digits".to_owned(), String::new()),
+        ("Digits".to_owned(), shown),
     ];
     let good = app::providers::twilio::signature(TOKEN, &format!("{public}{path}"), &params);
     let post = |signature: String| {

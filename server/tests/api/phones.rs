@@ -2,7 +2,7 @@
 //! expired codes, resending, abuse limits, signing in by text and by call (press #
 //! and 0#), phones set by the organisation.
 
-use crate::helpers::{PASSWORD, new_client};
+use crate::helpers::{PASSWORD, TEST_ACTOR, new_client};
 use crate::phone_helpers::*;
 use crate::totp_helpers::{error_of, invalid_message, password_step};
 use app::domain::Role;
@@ -107,7 +107,7 @@ async fn bad_numbers_are_refused_next_to_their_field() {
     assert!(invalid_message(res).await.contains("landline"));
     let res = add_phone(&t, &t.client, "020 123 4567", "office", "sms").await;
     assert!(invalid_message(res).await.contains("calls only"));
-    app::services::portal_settings::set(&t.app.state.db, "phone_regions", "BE", 0)
+    app::services::portal_settings::set(&t.app.state.db, "phone_regions", "BE", 0, &TEST_ACTOR)
         .await
         .unwrap()
         .unwrap();
@@ -275,9 +275,11 @@ async fn signing_in_by_text_message() {
     assert!(codes.contains(&20), "{codes:?}");
 }
 
+/// Starts a sign-in call and answers it on the development phone; `keys` gets the
+/// number the sign-in page shows.
 async fn call_and_answer(
     t: &crate::helpers::TestApp,
-    keys: &str,
+    keys: impl FnOnce(&str) -> String,
 ) -> (reqwest::Client, serde_json::Value, app::store::UserId) {
     let user = user_with_phone(t, "vic").await;
     let browser = new_client();
@@ -290,14 +292,24 @@ async fn call_and_answer(
     assert_eq!(res.status(), StatusCode::OK);
     let challenge: serde_json::Value = res.json().await.unwrap();
     assert_eq!(challenge["press_to_approve"], true);
+    let shown = challenge["match_number"].as_str().unwrap().to_owned();
+    assert!(
+        shown.len() == 2 && shown.chars().all(|c| c.is_ascii_digit()) && !shown.starts_with('0'),
+        "{shown}"
+    );
     let call = newest_message(t, "call", MOBILE_E164, before).await;
-    assert!(call.body.contains("Press the pound key"), "{}", call.body);
+    assert!(call.body.contains("two-digit number"), "{}", call.body);
+    assert!(
+        !call.body.contains(&shown),
+        "the call never says the number"
+    );
     let id = call.id.to_string();
+    let keys = keys(&shown);
     let res = t
         .post_form(
             &t.client,
             "/api/dev_phone_answer",
-            &[("message_id", &id), ("keys", keys)],
+            &[("message_id", &id), ("keys", &keys)],
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -319,9 +331,9 @@ async fn status_of(
 }
 
 #[tokio::test]
-async fn signing_in_by_a_call_answered_with_the_pound_key() {
+async fn signing_in_by_a_call_answered_with_the_number_shown() {
     let t = spawn_dev().await;
-    let (browser, challenge, user) = call_and_answer(&t, "#").await;
+    let (browser, challenge, user) = call_and_answer(&t, |shown| format!("{shown}#")).await;
     let res = status_of(&t, &browser, &challenge).await;
     assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Approved");
     assert_eq!(t.whoami(&browser).await["username"], "vic");
@@ -334,7 +346,7 @@ async fn signing_in_by_a_call_answered_with_the_pound_key() {
 #[tokio::test]
 async fn zero_pound_reports_fraud_denies_and_blocks_further_prompts() {
     let t = spawn_dev().await;
-    let (browser, challenge, user) = call_and_answer(&t, "0#").await;
+    let (browser, challenge, user) = call_and_answer(&t, |_| "0#".to_owned()).await;
     let res = status_of(&t, &browser, &challenge).await;
     assert_eq!(
         res.json::<serde_json::Value>().await.unwrap(),
@@ -365,6 +377,61 @@ async fn zero_pound_reports_fraud_denies_and_blocks_further_prompts() {
 }
 
 #[tokio::test]
+async fn a_fraud_report_blocks_resends_tells_the_person_and_lifts_after_the_block_hours() {
+    let t = crate::helpers::spawn_with(|c| {
+        c.dev = true;
+        c.fraud_block_hours = 2;
+    })
+    .await;
+    // A text is waiting when the person reports a call as fraud from another sign-in.
+    let user = user_with_phone(&t, "vic").await;
+    let texting = new_client();
+    password_step(&t, &texting, "vic").await;
+    let method_id = second_step_view(&t, &texting).await["phones"][0]["method_id"]
+        .as_i64()
+        .unwrap();
+    let res = start_second_step(&t, &texting, method_id, "sms").await;
+    let text: serde_json::Value = res.json().await.unwrap();
+    let calling = new_client();
+    password_step(&t, &calling, "vic").await;
+    let before = newest_id(&t).await;
+    start_second_step(&t, &calling, method_id, "voice").await;
+    let call = newest_message(&t, "call", MOBILE_E164, before).await;
+    let id = call.id.to_string();
+    t.post_form(
+        &t.client,
+        "/api/dev_phone_answer",
+        &[("message_id", &id), ("keys", "0#")],
+    )
+    .await;
+    let subjects = app::store::outbox::subjects_for(&t.app.state.db, user)
+        .await
+        .unwrap();
+    assert!(
+        subjects.contains(&"You reported a sign-in call as fraud".to_owned()),
+        "{subjects:?}"
+    );
+    t.clock.advance_secs(30);
+    let text_id = text["challenge_id"].as_i64().unwrap().to_string();
+    let resend = [("challenge_id", text_id.as_str()), ("purpose", "sign_in")];
+    let res = t
+        .post_form(&texting, "/api/resend_phone_code", &resend)
+        .await;
+    assert_eq!(error_of(res).await, "PhonePromptsBlocked");
+    // Two hours later the block is over, though no admin has resolved the report.
+    t.clock.advance_secs(2 * 3600);
+    let browser = new_client();
+    password_step(&t, &browser, "vic").await;
+    let res = start_second_step(&t, &browser, method_id, "sms").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
+#[tokio::test]
 async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
     let t = spawn_dev().await;
     t.create_user("wes", Role::User).await;
@@ -392,6 +459,7 @@ async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
         "users_may_change_admin_phone",
         "false",
         0,
+        &TEST_ACTOR,
     )
     .await
     .unwrap()
@@ -440,10 +508,16 @@ async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
             .status(),
         StatusCode::OK
     );
-    app::services::portal_settings::set(&t.app.state.db, "users_may_change_admin_phone", "true", 0)
-        .await
-        .unwrap()
-        .unwrap();
+    app::services::portal_settings::set(
+        &t.app.state.db,
+        "users_may_change_admin_phone",
+        "true",
+        0,
+        &TEST_ACTOR,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(
         add_phone(&t, &browser, "0687654321", "mobile", "sms")
             .await
@@ -480,31 +554,69 @@ async fn with_only_a_phone_identity_is_confirmed_by_a_text_not_the_password() {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
+/// Calls again for the same sign-in (30 s later) and answers with `keys` on the
+/// development phone; returns the new challenge.
+async fn call_again_and_answer(
+    t: &crate::helpers::TestApp,
+    browser: &reqwest::Client,
+    method_id: i64,
+    keys: &str,
+) -> serde_json::Value {
+    t.clock.advance_secs(30);
+    let before = newest_id(t).await;
+    let again: serde_json::Value = start_second_step(t, browser, method_id, "voice")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let call = newest_message(t, "call", MOBILE_E164, before).await;
+    let id = call.id.to_string();
+    t.post_form(
+        &t.client,
+        "/api/dev_phone_answer",
+        &[("message_id", &id), ("keys", keys)],
+    )
+    .await;
+    again
+}
+
+#[tokio::test]
+async fn a_wrong_number_or_a_bare_pound_never_approves() {
+    let t = spawn_dev().await;
+    let (browser, challenge, user) = call_and_answer(&t, |shown| {
+        let wrong = if shown == "42" { "43" } else { "42" };
+        format!("{wrong}#")
+    })
+    .await;
+    let res = status_of(&t, &browser, &challenge).await;
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Denied");
+    assert_eq!(result_codes(&t, user).await.last(), Some(&12));
+    let failures: i64 = sqlx::query_scalar("SELECT failed_sign_ins FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_one(t.app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(failures, 1, "a wrong number counts toward lockout");
+    // A bare # is no answer at all: the gateway reports nothing, the call ends.
+    let method_id = challenge["method_id"].as_i64().unwrap();
+    let again = call_again_and_answer(&t, &browser, method_id, "#").await;
+    let res = status_of(&t, &browser, &again).await;
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Denied");
+    assert_eq!(result_codes(&t, user).await.last(), Some(&10));
+    assert!(t.whoami(&browser).await.is_null());
+}
+
 #[tokio::test]
 async fn an_unanswered_or_hung_up_call_denies_with_its_result_code() {
     let t = spawn_dev().await;
-    let (browser, challenge, user) = call_and_answer(&t, "no-answer").await;
+    let (browser, challenge, user) = call_and_answer(&t, |_| "no-answer".to_owned()).await;
     let res = status_of(&t, &browser, &challenge).await;
     assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Denied");
     assert!(t.whoami(&browser).await.is_null());
     assert_eq!(result_codes(&t, user).await.last(), Some(&11));
     // Call again and hang up.
     let method_id = challenge["method_id"].as_i64().unwrap();
-    t.clock.advance_secs(30);
-    let before = newest_id(&t).await;
-    let again: serde_json::Value = start_second_step(&t, &browser, method_id, "voice")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let call = newest_message(&t, "call", MOBILE_E164, before).await;
-    let id = call.id.to_string();
-    t.post_form(
-        &t.client,
-        "/api/dev_phone_answer",
-        &[("message_id", &id), ("keys", "hang-up")],
-    )
-    .await;
+    let again = call_again_and_answer(&t, &browser, method_id, "hang-up").await;
     let res = status_of(&t, &browser, &again).await;
     assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Denied");
     assert_eq!(result_codes(&t, user).await.last(), Some(&10));

@@ -153,3 +153,132 @@ async fn the_account_page_sends_people_who_are_not_signed_in_to_sign_in() {
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(res.headers()["location"], "/sign-in?next=/account");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_ends_every_other_session_and_keeps_this_one() {
+    let t = spawn().await;
+    t.create_user("alice", Role::User).await;
+    let other = new_client();
+    t.sign_in_as(&other, "alice", PASSWORD).await;
+    t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    let res = t
+        .post_form(
+            &t.client,
+            "/api/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase 7"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert!(
+        t.session_cookie(&res).is_some(),
+        "the changing session continues under a new id"
+    );
+    assert_eq!(t.whoami(&t.client).await["username"], "alice");
+    assert!(
+        t.whoami(&other).await.is_null(),
+        "the other session is over"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirming_identity_rotates_the_session_id() {
+    let t = spawn().await;
+    t.create_user("alice", Role::User).await;
+    let signed_in = t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    let before = cookie_pair(&t.session_cookie(&signed_in).unwrap());
+    let res = t
+        .post_form(
+            &t.client,
+            "/api/confirm_identity",
+            &[("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let after = cookie_pair(&t.session_cookie(&res).expect("a new session cookie"));
+    assert_ne!(before, after);
+    let replay = new_client()
+        .post(t.url("/api/current_user"))
+        .headers(t.same_origin())
+        .header(COOKIE, before)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.text().await.unwrap(), "null", "the old id is dead");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_info_lists_where_one_is_signed_in_and_signs_out_everywhere_else() {
+    let t = spawn().await;
+    let alice = t.create_user("alice", Role::User).await;
+    let phone = new_client();
+    phone
+        .post(t.url("/api/sign_in"))
+        .headers(t.same_origin())
+        .header("user-agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+        .form(&[("username", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    let info: serde_json::Value = t
+        .post_form(&t.client, "/api/security_info", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sessions = info["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert_eq!(sessions[0]["this_browser"], true);
+    assert_eq!(sessions[1]["this_browser"], false);
+    assert!(
+        sessions[1]["device"].as_str().unwrap().contains("Safari"),
+        "{sessions:?}"
+    );
+    assert_eq!(sessions[1]["ip"], "127.0.0.1");
+
+    let res = t
+        .post_form(&t.client, "/api/sign_out_everywhere", &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(t.whoami(&phone).await.is_null(), "the phone is signed out");
+    assert_eq!(t.whoami(&t.client).await["username"], "alice");
+    let info: serde_json::Value = t
+        .post_form(&t.client, "/api/security_info", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["sessions"].as_array().unwrap().len(), 1);
+    let audit = app::store::audit::actions_for(&t.app.state.db, alice)
+        .await
+        .unwrap();
+    assert!(audit.contains(&"sessions.signed_out_elsewhere".to_owned()));
+
+    let res = t.post_form(&t.client, "/api/sign_out", &[]).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    t.sign_in_as(&phone, "alice", PASSWORD).await;
+    let info: serde_json::Value = t
+        .post_form(&phone, "/api/security_info", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        info["sessions"].as_array().unwrap().len(),
+        1,
+        "a signed-out session is not listed"
+    );
+}

@@ -1,4 +1,4 @@
-use crate::helpers::{PASSWORD, spawn, spawn_with};
+use crate::helpers::{PASSWORD, new_client, spawn, spawn_with};
 use app::domain::{ResultCode, Role};
 use app::store::sign_in_events;
 use reqwest::StatusCode;
@@ -91,9 +91,7 @@ async fn ten_failures_lock_the_account_until_the_period_ends() {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
     let locked = t.sign_in_as(&t.client, "alice", PASSWORD).await;
-    assert_eq!(locked.status(), StatusCode::LOCKED);
-    let body: serde_json::Value = locked.json().await.unwrap();
-    assert_eq!(body["AccountLocked"]["until"], "2026-11-22 12:15 UTC");
+    assert_eq!(locked.status(), StatusCode::UNAUTHORIZED);
     assert!(t.whoami(&t.client).await.is_null());
     let latest = sign_in_events::latest(&t.app.state.db, 1).await.unwrap();
     assert_eq!(latest[0].result_code, ResultCode::AccountLocked.code());
@@ -103,13 +101,93 @@ async fn ten_failures_lock_the_account_until_the_period_ends() {
     assert!(audit.contains(&"account.locked".to_owned()), "{audit:?}");
 
     t.clock.advance_secs(14 * 60);
-    assert_eq!(
-        t.sign_in_as(&t.client, "alice", PASSWORD).await.status(),
-        StatusCode::LOCKED
-    );
+    t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    assert!(t.whoami(&t.client).await.is_null(), "still locked");
     t.clock.advance_secs(60 + 1);
     t.sign_in_as(&t.client, "alice", PASSWORD).await;
     assert_eq!(t.whoami(&t.client).await["username"], "alice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_account_answers_exactly_like_a_wrong_password_and_tells_its_owner() {
+    let t = spawn_with(|c| c.lockout_threshold = 3).await;
+    let alice = t.create_user("alice", Role::User).await;
+    t.create_user("bob", Role::User).await;
+    for _ in 0..3 {
+        t.sign_in_as(&t.client, "alice", "not the password").await;
+    }
+    let locked = t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    let wrong = t.sign_in_as(&t.client, "bob", "not the password").await;
+    let unknown = t.sign_in_as(&t.client, "nobody", "not the password").await;
+    let answers = [locked, wrong, unknown];
+    let statuses: Vec<StatusCode> = answers.iter().map(|r| r.status()).collect();
+    assert_eq!(statuses, [StatusCode::UNAUTHORIZED; 3]);
+    let mut bodies = Vec::new();
+    for res in answers {
+        bodies.push(res.text().await.unwrap());
+    }
+    assert_eq!(bodies[0], bodies[1]);
+    assert_eq!(bodies[1], bodies[2]);
+    // More attempts while locked do not lock again or mail again.
+    t.sign_in_as(&t.client, "alice", "not the password").await;
+    let subjects = app::store::outbox::subjects_for(&t.app.state.db, alice)
+        .await
+        .unwrap();
+    let lock_mails = subjects
+        .iter()
+        .filter(|s| *s == "Your account was locked")
+        .count();
+    assert_eq!(lock_mails, 1, "{subjects:?}");
+
+    t.clock.advance_secs(15 * 60 + 1);
+    t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    let page = t.get(&t.client, "/account").await.text().await.unwrap();
+    assert!(
+        page.contains("Your account was locked at 2026-11-22 12:00 UTC"),
+        "{page}"
+    );
+    // The next sign-in is after the lock: nothing more to tell.
+    t.clock.advance_secs(60);
+    t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    let again = t.get(&t.client, "/account").await.text().await.unwrap();
+    assert!(!again.contains("Your account was locked"), "told once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_wrong_passwords_are_evaluated_at_most_up_to_the_limit() {
+    let t = spawn_with(|c| {
+        c.lockout_threshold = 5;
+        c.sign_in_per_ip_per_minute = 1000;
+    })
+    .await;
+    let alice = t.create_user("alice", Role::User).await;
+    let attempts = (0..40).map(|_| {
+        let client = new_client();
+        let t = &t;
+        async move {
+            t.sign_in_as(&client, "alice", "not the password")
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED));
+    let events = sign_in_events::latest(&t.app.state.db, 100).await.unwrap();
+    let evaluated = events
+        .iter()
+        .filter(|e| e.user_id == Some(alice.0))
+        .filter(|e| e.result_code == ResultCode::PasswordIncorrect.code())
+        .count();
+    assert!(
+        evaluated <= 5,
+        "{evaluated} passwords checked past a limit of 5"
+    );
+    assert_eq!(events.len(), 40);
+    t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    assert!(
+        t.whoami(&t.client).await.is_null(),
+        "locked after the burst"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,10 +202,8 @@ async fn a_second_lockout_lasts_twice_as_long() {
         t.sign_in_as(&t.client, "alice", "not the password").await;
     }
     t.clock.advance_secs(15 * 60 + 1);
-    assert_eq!(
-        t.sign_in_as(&t.client, "alice", PASSWORD).await.status(),
-        StatusCode::LOCKED
-    );
+    t.sign_in_as(&t.client, "alice", PASSWORD).await;
+    assert!(t.whoami(&t.client).await.is_null(), "still locked");
     t.clock.advance_secs(15 * 60);
     t.sign_in_as(&t.client, "alice", PASSWORD).await;
     assert_eq!(t.whoami(&t.client).await["username"], "alice");
@@ -142,10 +218,12 @@ async fn a_success_resets_the_failure_count() {
     }
     t.sign_in_as(&t.client, "alice", PASSWORD).await;
     for _ in 0..2 {
-        t.sign_in_as(&t.client, "alice", "not the password").await;
+        t.sign_in_as(&new_client(), "alice", "not the password")
+            .await;
     }
-    let res = t.sign_in_as(&t.client, "alice", PASSWORD).await;
-    assert_ne!(res.status(), StatusCode::LOCKED);
+    let browser = new_client();
+    t.sign_in_as(&browser, "alice", PASSWORD).await;
+    assert_eq!(t.whoami(&browser).await["username"], "alice");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,4 +300,33 @@ async fn a_blocked_user_cannot_sign_in_even_with_the_right_password() {
     );
     let latest = sign_in_events::latest(&t.app.state.db, 2).await.unwrap();
     assert_eq!(latest[1].result_code, ResultCode::UserIsBlocked.code());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_address_limit_holds_across_two_portal_instances() {
+    let t = spawn_with(|c| c.sign_in_per_ip_per_minute = 4).await;
+    let mut config = crate::helpers::test_config(t.config.database_url.clone());
+    config.sign_in_per_ip_per_minute = 4;
+    let other = server::startup::build_with_clock(config, std::sync::Arc::new(t.clock.clone()))
+        .await
+        .unwrap();
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let base = if i % 2 == 0 { t.app.url() } else { other.url() };
+        let res = t
+            .client
+            .post(format!("{base}/api/sign_in"))
+            .header("origin", &base)
+            .form(&[("username", "nobody"), ("password", "whatever pw")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status());
+    }
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(limited, 4, "{statuses:?}");
+    other.stop().await.unwrap();
 }

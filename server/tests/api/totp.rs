@@ -483,3 +483,26 @@ async fn registration_at_sign_in_may_take_as_long_as_an_enrolment_but_no_longer(
         .await;
     assert_eq!(error_of(res).await, "NotSignedIn");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_second_step_checks_that_policy_still_allows_the_method() {
+    let t = spawn().await;
+    let (_, app) = user_with_app(&t, "alice").await;
+    let browser = new_client();
+    password_step(&t, &browser, "alice").await;
+    app::services::portal_settings::set(
+        &t.app.state.db,
+        "allowed_methods",
+        "app_notification, sms",
+        t.clock_now(),
+        &Actor::System("test"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    t.clock.advance_secs(30);
+    let code = code_at(&app.secret, t.clock_now(), 0);
+    let res = second_step(&t, &browser, app.method_id, &code, false).await;
+    assert_eq!(error_of(res).await, "MethodNotAllowed");
+    assert!(t.whoami(&browser).await.is_null());
+}
