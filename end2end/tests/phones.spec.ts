@@ -103,7 +103,7 @@ test("a call on the development phone is answered with the number the page shows
   await hydrated(page);
   await page.getByRole("button", { name: "Call me" }).click();
   await expect(page.getByText("type the number below on the keypad")).toBeVisible();
-  const shown = (await page.locator(".match-number").innerText()).trim();
+  const shown = (await page.getByTestId("match-number").innerText()).trim();
   expect(shown).toMatch(/^[1-9][0-9]$/);
   await expect(page.getByRole("status")).toContainText("Waiting for your answer");
   await expectAccessible(page);

@@ -57,7 +57,7 @@ pub fn PhoneChallengeStep(
             {move || current.get().match_number.map(|number| view! {
                 <p class="match-number">
                     <span class="visually-hidden">"Number to type on your phone: "</span>
-                    {number}
+                    <span data-testid="match-number">{number}</span>
                 </p>
             })}
             {move || {
