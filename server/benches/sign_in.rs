@@ -87,6 +87,9 @@ async fn rss_under_burst(
     burst: usize,
     users: usize,
 ) -> anyhow::Result<(i64, i64, i64)> {
+    // One client for the whole burst: 64 clients would each load TLS roots and
+    // count against the figure.
+    let client = client()?;
     let idle = rss_kib()?;
     let peak = Arc::new(AtomicI64::new(idle));
     let sampling = Arc::new(AtomicBool::new(true));
@@ -105,9 +108,10 @@ async fn rss_under_burst(
         .map(|n| {
             let base = base.to_owned();
             let username = format!("bench{}", n % users);
+            let client = client.clone();
             tokio::spawn(async move {
                 common::post(
-                    &client()?,
+                    &client,
                     &base,
                     "/api/sign_in",
                     &[("username", username.as_str()), ("password", PASSWORD)],

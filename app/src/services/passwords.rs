@@ -1,14 +1,15 @@
-//! Argon2id hashing with the crate's defaults, always on a blocking thread, and at
-//! most a few at once: each takes 19 MiB, so a flood of sign-ins queues here
-//! instead of taking the machine's memory.
+//! Argon2id hashing with the crate's defaults, on a few dedicated threads: each hash
+//! takes 19 MiB, so a flood of sign-ins queues here instead of taking the machine's
+//! memory. Dedicated threads also keep the memory bounded afterwards: the allocator
+//! keeps a freed 19 MiB block in the arena of the thread that used it, and tokio's
+//! blocking pool would spread hashes over dozens of threads and arenas.
 
 use anyhow::{Context, anyhow};
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::rngs::OsRng;
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::sync::{Arc, Mutex};
 use unicode_normalization::UnicodeNormalization;
 
 /// The outcome of checking a password against a stored hash.
@@ -23,30 +24,22 @@ pub enum Verification {
 #[derive(Clone)]
 pub struct PasswordHasher {
     dummy_hash: String,
-    /// One permit per hash allowed to run at once.
-    permits: Arc<Semaphore>,
+    threads: HashingThreads,
 }
 
 impl PasswordHasher {
     /// Computes the dummy hash; call once at start-up (takes one hash's time).
-    /// `max_concurrent` hashes run at once (at least one).
+    /// `max_concurrent` hashes run at once (at least one), each on its own thread.
     pub fn new(max_concurrent: usize) -> anyhow::Result<Self> {
         let dummy = SecretString::from(uuid::Uuid::new_v4().to_string());
         Ok(Self {
             dummy_hash: hash_blocking(&dummy)?,
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            threads: HashingThreads::start(max_concurrent.max(1))?,
         })
     }
 
     pub async fn hash(&self, password: SecretString) -> anyhow::Result<String> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .context("the hashing permits")?;
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
-            .await
-            .context("joining the hashing thread")?
+        self.threads.run(move || hash_blocking(&password)).await?
     }
 
     /// Verifies against `stored`, or against the dummy hash when there is no user,
@@ -58,19 +51,66 @@ impl PasswordHasher {
     ) -> anyhow::Result<Verification> {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .context("the hashing permits")?;
-        let outcome = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash))
-            .await
-            .context("joining the verifying thread")??;
+        let outcome = self
+            .threads
+            .run(move || verify_blocking(&password, &hash))
+            .await??;
         Ok(if known {
             outcome
         } else {
             Verification::Mismatch
         })
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A fixed set of threads taking jobs from one queue; they end when the last
+/// handle is dropped.
+#[derive(Clone)]
+struct HashingThreads {
+    queue: std::sync::mpsc::Sender<Job>,
+}
+
+impl HashingThreads {
+    fn start(count: usize) -> anyhow::Result<Self> {
+        let (queue, jobs) = std::sync::mpsc::channel::<Job>();
+        let jobs = Arc::new(Mutex::new(jobs));
+        for n in 0..count {
+            let jobs = jobs.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let next = jobs
+                            .lock()
+                            .map_err(|_| ())
+                            .and_then(|q| q.recv().map_err(|_| ()));
+                        match next {
+                            Ok(job) => job(),
+                            Err(()) => break,
+                        }
+                    }
+                })
+                .context("starting a hashing thread")?;
+        }
+        Ok(Self { queue })
+    }
+
+    /// Runs `work` on one of the threads once one is free.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.queue
+            .send(job)
+            .map_err(|_| anyhow!("the hashing threads have stopped"))?;
+        result.await.context("a hashing thread dropped its job")
     }
 }
 
@@ -176,25 +216,31 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn no_more_hashes_run_at_once_than_permitted() {
-        let hasher = PasswordHasher::new(2).unwrap();
-        let checks = (0..6).map(|_| {
-            let hasher = hasher.clone();
-            tokio::spawn(async move { hasher.verify(secret("x"), None).await })
+    async fn no_more_hashes_run_at_once_than_there_are_hashing_threads() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let threads = HashingThreads::start(2).unwrap();
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let jobs = (0..8).map(|_| {
+            let (running, most) = (running.clone(), most.clone());
+            threads.run(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                running.fetch_sub(1, Ordering::SeqCst);
+                std::thread::current().name().map(str::to_owned)
+            })
         });
-        let probe = hasher.clone();
-        let watcher = tokio::spawn(async move {
-            let mut fewest_free = 2;
-            for _ in 0..400 {
-                fewest_free = fewest_free.min(probe.permits.available_permits());
-                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-            }
-            fewest_free
-        });
-        for check in checks.collect::<Vec<_>>() {
-            check.await.unwrap().unwrap();
-        }
-        assert_eq!(watcher.await.unwrap(), 0, "both permits were in use");
-        assert_eq!(hasher.permits.available_permits(), 2, "and all came back");
+        let names: Vec<Option<String>> = futures_util::future::join_all(jobs)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(most.load(Ordering::SeqCst), 2, "two at once, never more");
+        assert!(
+            names
+                .iter()
+                .all(|n| n.as_deref().is_some_and(|n| n.starts_with("argon2-")))
+        );
     }
 }
