@@ -302,19 +302,63 @@ async fn a_blocked_user_cannot_sign_in_even_with_the_right_password() {
     assert_eq!(latest[1].result_code, ResultCode::UserIsBlocked.code());
 }
 
+/// Starts `mfa-portal serve` as its own process on the same database and returns
+/// it with its address (read from its first log line).
+fn second_portal_process(database_url: &str, per_minute: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mfa-portal"))
+        .args(["--log-json", "serve"])
+        .env("MFA_PORTAL_DATABASE_URL", database_url)
+        .env(
+            "MFA_PORTAL_SECRET_KEY_FILE",
+            crate::helpers::test_key_file(),
+        )
+        .env("MFA_PORTAL_BIND", "127.0.0.1:0")
+        .env("MFA_PORTAL_SIGN_IN_PER_IP_PER_MINUTE", per_minute)
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let start = line.find("\"addr\":\"")? + 8;
+            let end = start + line[start..].find('"')?;
+            Some(line[start..end].to_owned())
+        })
+        .expect("the second portal says where it listens");
+    // Keep reading its log so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, format!("http://{addr}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_per_address_limit_holds_across_two_portal_instances() {
-    let t = spawn_with(|c| c.sign_in_per_ip_per_minute = 4).await;
-    let mut config = crate::helpers::test_config(t.config.database_url.clone());
+async fn the_per_address_limit_holds_across_two_portal_processes() {
+    use app::services::{Clock, SystemClock};
+    // Both processes count in the same minute by the real clock: start clear of a
+    // minute's end so all eight attempts fall in one window.
+    let second = SystemClock.now().rem_euclid(60);
+    if second > 45 {
+        tokio::time::sleep(std::time::Duration::from_secs((61 - second) as u64)).await;
+    }
+    let (database_url, _database) = crate::helpers::fresh_database().await;
+    let mut config = crate::helpers::test_config(database_url.clone());
     config.sign_in_per_ip_per_minute = 4;
-    let other = server::startup::build_with_clock(config, std::sync::Arc::new(t.clock.clone()))
-        .await
-        .unwrap();
+    let first = server::startup::build(config).await.unwrap();
+    let (mut process, other) = second_portal_process(&database_url, "4");
+    let client = new_client();
     let mut statuses = Vec::new();
     for i in 0..8 {
-        let base = if i % 2 == 0 { t.app.url() } else { other.url() };
-        let res = t
-            .client
+        let base = if i % 2 == 0 {
+            first.url()
+        } else {
+            other.clone()
+        };
+        let res = client
             .post(format!("{base}/api/sign_in"))
             .header("origin", &base)
             .form(&[("username", "nobody"), ("password", "whatever pw")])
@@ -323,10 +367,12 @@ async fn the_per_address_limit_holds_across_two_portal_instances() {
             .unwrap();
         statuses.push(res.status());
     }
+    process.kill().unwrap();
+    process.wait().unwrap();
+    first.stop().await.unwrap();
     let limited = statuses
         .iter()
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
     assert_eq!(limited, 4, "{statuses:?}");
-    other.stop().await.unwrap();
 }
