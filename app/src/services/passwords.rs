@@ -1,14 +1,14 @@
-//! Argon2id hashing with the crate's defaults, on a few dedicated threads: each hash
-//! takes 19 MiB, so a flood of sign-ins queues here instead of taking the machine's
-//! memory. Dedicated threads also keep the memory bounded afterwards: the allocator
-//! keeps a freed 19 MiB block in the arena of the thread that used it, and tokio's
-//! blocking pool would spread hashes over dozens of threads and arenas.
+//! Argon2id hashing with the crate's defaults, on a few dedicated threads that each
+//! reuse one 19 MiB working memory: a flood of sign-ins queues here instead of taking
+//! the machine's memory, and the memory stays bounded afterwards (the allocator keeps
+//! freed 19 MiB blocks in whichever thread arena used them; see docs/benchmarks.md).
 
 use anyhow::{Context, anyhow};
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::rngs::OsRng;
 use secrecy::{ExposeSecret, SecretString};
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 use unicode_normalization::UnicodeNormalization;
 
@@ -119,20 +119,87 @@ fn normalised(password: &SecretString) -> SecretString {
     SecretString::from(password.expose_secret().nfkc().collect::<String>())
 }
 
+thread_local! {
+    /// This thread's Argon2 working memory, reused for every hash: after the first,
+    /// no hash asks the allocator for 19 MiB again, so the memory a burst of sign-ins
+    /// takes stays at one block per hashing thread.
+    static WORKING_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Argon2 of `password` and raw `salt` into `out`, in this thread's working memory.
+fn argon2_into(
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> anyhow::Result<()> {
+    WORKING_MEMORY.with(|memory| {
+        let mut blocks = memory.borrow_mut();
+        if blocks.len() < params.block_count() {
+            blocks.resize(params.block_count(), Block::default());
+        }
+        argon2
+            .hash_password_into_with_memory(password, salt, out, blocks.as_mut_slice())
+            .map_err(|e| anyhow!("computing Argon2: {e}"))
+    })
+}
+
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`) with today's parameters.
 pub fn hash_blocking(password: &SecretString) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(normalised(password).expose_secret().as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| anyhow!("hashing a password: {e}"))
+    let mut salt_bytes = [0_u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| anyhow!("decoding a fresh salt: {e}"))?;
+    let params = Params::default();
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let mut out = [0_u8; Params::DEFAULT_OUTPUT_LEN];
+    argon2_into(
+        &argon2,
+        &params,
+        normalised(password).expose_secret().as_bytes(),
+        salt_bytes,
+        &mut out,
+    )?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| anyhow!("encoding parameters: {e}"))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(|e| anyhow!("encoding a hash: {e}"))?),
+    };
+    Ok(hash.to_string())
 }
 
 fn verify_blocking(password: &SecretString, stored: &str) -> anyhow::Result<Verification> {
     let parsed = PasswordHash::new(stored).map_err(|e| anyhow!("parsing a stored hash: {e}"))?;
-    let matches = Argon2::default()
-        .verify_password(normalised(password).expose_secret().as_bytes(), &parsed)
-        .is_ok();
-    Ok(if matches {
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(anyhow!("a stored hash without salt or output"));
+    };
+    let algorithm =
+        Algorithm::try_from(parsed.algorithm).map_err(|e| anyhow!("stored algorithm: {e}"))?;
+    let version = match parsed.version {
+        Some(v) => Version::try_from(v).map_err(|e| anyhow!("stored version: {e}"))?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(&parsed).map_err(|e| anyhow!("stored parameters: {e}"))?;
+    let mut salt_bytes = [0_u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| anyhow!("stored salt: {e}"))?;
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let mut out = vec![0_u8; expected.len()];
+    argon2_into(
+        &argon2,
+        &params,
+        normalised(password).expose_secret().as_bytes(),
+        salt_bytes,
+        &mut out,
+    )?;
+    // `Output` compares in constant time.
+    let computed = Output::new(&out).map_err(|e| anyhow!("a computed hash: {e}"))?;
+    Ok(if computed == expected {
         Verification::Match {
             needs_rehash: is_outdated(&parsed),
         }
@@ -157,6 +224,7 @@ fn is_outdated(parsed: &PasswordHash<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 
     fn secret(s: &str) -> SecretString {
         SecretString::from(s.to_owned())
@@ -174,6 +242,37 @@ mod tests {
         );
         assert_eq!(
             verify_blocking(&secret("wrong horse battery"), &hash).unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    #[test]
+    fn hashes_agree_with_the_argon2_crates_own_hashing_both_ways() {
+        let ours = hash_blocking(&secret("correct horse battery")).unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"wrong horse battery", &parsed)
+                .is_err()
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = Argon2::default()
+            .hash_password(b"correct horse battery", &salt)
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            verify_blocking(&secret("correct horse battery"), &theirs).unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            }
+        );
+        assert_eq!(
+            verify_blocking(&secret("correct horse batterz"), &theirs).unwrap(),
             Verification::Mismatch
         );
     }
