@@ -8,6 +8,34 @@ fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
+/// What `current_user` answers to a request carrying only `cookie` (`null`: nobody).
+async fn who_with_cookie(t: &crate::helpers::TestApp, cookie: String) -> String {
+    new_client()
+        .post(t.url("/api/current_user"))
+        .headers(t.same_origin())
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The "Where you're signed in" list Security info shows `client`.
+async fn sessions_listed(
+    t: &crate::helpers::TestApp,
+    client: &reqwest::Client,
+) -> Vec<serde_json::Value> {
+    let info: serde_json::Value = t
+        .post_form(client, "/api/security_info", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    info["sessions"].as_array().unwrap().clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_id_changes_at_every_sign_in_and_the_old_one_dies() {
     let t = spawn().await;
@@ -18,15 +46,7 @@ async fn the_session_id_changes_at_every_sign_in_and_the_old_one_dies() {
     let second_cookie = cookie_pair(&t.session_cookie(&second).expect("a new session cookie"));
     assert_ne!(first_cookie, second_cookie);
 
-    let replay = new_client();
-    let res = replay
-        .post(t.url("/api/current_user"))
-        .headers(t.same_origin())
-        .header(COOKIE, first_cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.text().await.unwrap(), "null");
+    assert_eq!(who_with_cookie(&t, first_cookie).await, "null");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,15 +92,7 @@ async fn signing_out_deletes_the_session_on_the_server() {
     t.post_form(&t.client, "/api/sign_out", &[]).await;
     assert!(t.whoami(&t.client).await.is_null());
 
-    let replay = new_client();
-    let res = replay
-        .post(t.url("/api/current_user"))
-        .headers(t.same_origin())
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.text().await.unwrap(), "null");
+    assert_eq!(who_with_cookie(&t, cookie).await, "null");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,14 +221,11 @@ async fn confirming_identity_rotates_the_session_id() {
     );
     let after = cookie_pair(&t.session_cookie(&res).expect("a new session cookie"));
     assert_ne!(before, after);
-    let replay = new_client()
-        .post(t.url("/api/current_user"))
-        .headers(t.same_origin())
-        .header(COOKIE, before)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.text().await.unwrap(), "null", "the old id is dead");
+    assert_eq!(
+        who_with_cookie(&t, before).await,
+        "null",
+        "the old id is dead"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -233,13 +242,7 @@ async fn security_info_lists_where_one_is_signed_in_and_signs_out_everywhere_els
         .await
         .unwrap();
     t.sign_in_as(&t.client, "alice", PASSWORD).await;
-    let info: serde_json::Value = t
-        .post_form(&t.client, "/api/security_info", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let sessions = info["sessions"].as_array().unwrap();
+    let sessions = sessions_listed(&t, &t.client).await;
     assert_eq!(sessions.len(), 2, "{sessions:?}");
     assert_eq!(sessions[0]["this_browser"], true);
     assert_eq!(sessions[1]["this_browser"], false);
@@ -255,13 +258,7 @@ async fn security_info_lists_where_one_is_signed_in_and_signs_out_everywhere_els
     assert_eq!(res.status(), StatusCode::OK);
     assert!(t.whoami(&phone).await.is_null(), "the phone is signed out");
     assert_eq!(t.whoami(&t.client).await["username"], "alice");
-    let info: serde_json::Value = t
-        .post_form(&t.client, "/api/security_info", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(info["sessions"].as_array().unwrap().len(), 1);
+    assert_eq!(sessions_listed(&t, &t.client).await.len(), 1);
     let audit = app::store::audit::actions_for(&t.app.state.db, alice)
         .await
         .unwrap();
@@ -270,14 +267,8 @@ async fn security_info_lists_where_one_is_signed_in_and_signs_out_everywhere_els
     let res = t.post_form(&t.client, "/api/sign_out", &[]).await;
     assert!(res.status().is_success() || res.status().is_redirection());
     t.sign_in_as(&phone, "alice", PASSWORD).await;
-    let info: serde_json::Value = t
-        .post_form(&phone, "/api/security_info", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
     assert_eq!(
-        info["sessions"].as_array().unwrap().len(),
+        sessions_listed(&t, &phone).await.len(),
         1,
         "a signed-out session is not listed"
     );
