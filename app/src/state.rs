@@ -63,16 +63,34 @@ pub struct PhonePolicy {
     pub per_region_per_hour: i64,
 }
 
+/// What every service is given: the database, the clock, the settings, the keys and
+/// the hasher. No web-framework type: services are called the same way from server
+/// functions, `/api/v1`, webhooks, the CLI and the workers.
 #[derive(Clone)]
-pub struct AppState {
+pub struct Services {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub policy: Arc<SecurityPolicy>,
     pub hasher: PasswordHasher,
     pub keys: Arc<Keys>,
-    pub leptos_options: LeptosOptions,
     /// Wakes the phone delivery worker when a text or call is queued.
     pub phone_outbox: Arc<tokio::sync::Notify>,
+}
+
+/// The web process's state: the services and what Leptos needs to render.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub leptos_options: LeptosOptions,
+}
+
+/// Handlers hand `&state` to a service, which takes `&Services`.
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -6,10 +6,9 @@
 
 mod common;
 
-use app::domain::{MethodName, MfaState, Role};
-use app::services::Caller;
+use app::domain::{MethodName, MfaState};
 use app::services::app_passwords;
-use common::{client, create_user, env_count, start};
+use common::{client, create_user, env_count, start, verified_caller};
 use secrecy::ExposeSecret;
 use std::time::Instant;
 
@@ -19,17 +18,7 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let app = start(&dir, None).await?;
     let user = create_user(&app.state, "apps-bench", MfaState::Enabled).await?;
-    let caller = Caller {
-        user_id: user,
-        username: "apps-bench".into(),
-        display_name: "Bench".into(),
-        email: "apps-bench@example.com".into(),
-        role: Role::User,
-        sign_in_event_id: 0,
-        verified_at: None,
-        session_row: None,
-        session_epoch: 0,
-    };
+    let caller = verified_caller(&app.state, user).await?;
     let ip = "127.0.0.1".parse()?;
     let created = app_passwords::create(&app.state, &caller, &MethodName::parse("Bench mail")?, ip)
         .await?

@@ -8,7 +8,8 @@
 mod common;
 
 use app::domain::{MethodName, MfaState, OtpCode};
-use app::services::authenticator::{self, CodeCheck, Owner, Purpose};
+use app::services::authenticator::{self, CodeCheck, Purpose};
+use app::services::caller::Enroller;
 use app::services::otp::totp::{TotpParams, code_for_step};
 use app::services::{Clock, ManualClock};
 use common::{PASSWORD, client, create_user, env_count, post, start};
@@ -23,11 +24,9 @@ async fn main() -> anyhow::Result<()> {
     let app = start(&dir, Some(Arc::new(clock.clone()))).await?;
     let state = &app.state;
     let user = create_user(state, "totp-bench", MfaState::Enabled).await?;
-    let owner = Owner {
-        id: user,
-        username: "totp-bench",
-    };
-    let enrolment = authenticator::begin(state, &owner, &MethodName::parse("Bench")?).await?;
+    let verified = common::verified_caller(state, user).await?;
+    let enroller = Enroller::Verified(verified);
+    let enrolment = authenticator::begin(state, &enroller, &MethodName::parse("Bench")?).await?;
     let secret =
         data_encoding::BASE32_NOPAD.decode(enrolment.secret_grouped.replace(' ', "").as_bytes())?;
     let code_now = |clock: &ManualClock| -> anyhow::Result<OtpCode> {
@@ -39,7 +38,14 @@ async fn main() -> anyhow::Result<()> {
         ))?)
     };
     anyhow::ensure!(
-        authenticator::activate(state, user, enrolment.method_id, &code_now(&clock)?).await?
+        authenticator::activate(
+            state,
+            &enroller,
+            enrolment.method_id,
+            &code_now(&clock)?,
+            "127.0.0.1"
+        )
+        .await?
             == CodeCheck::Accepted
     );
 

@@ -3,6 +3,7 @@
 //! JSON. No cookies, so no CSRF exposure; rate limited per account and per address.
 
 use app::api::guard::client_address;
+use app::api::responses;
 use app::services::app_passwords::{self, VerifyOutcome};
 use app::state::AppState;
 use axum::Json;
@@ -39,14 +40,7 @@ pub async fn verify_app_password(
             Json(json!({ "result": "refused", "reason": "too many attempts" })),
         )
             .into_response(),
-        Err(err) => {
-            tracing::error!(error = ?err, "app password verification failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({ "result": "error" })),
-            )
-                .into_response()
-        }
+        Err(err) => responses::internal(&headers, &err).into_response(),
     }
 }
 

@@ -9,7 +9,7 @@ use anyhow::Context;
 use app::services::passwords::PasswordHasher;
 use app::services::secret_box::Keys;
 use app::services::{Clock, SystemClock};
-use app::state::{AppState, PhonePolicy, SecurityPolicy};
+use app::state::{AppState, PhonePolicy, SecurityPolicy, Services};
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -120,13 +120,15 @@ pub async fn app_state(
         .context("joining the hasher set-up")??;
     let master_key = crate::keys::load_or_create(&config.secret_key_file)?;
     Ok(AppState {
-        db,
-        clock,
-        policy: Arc::new(security_policy(config)?),
-        hasher,
-        keys: Arc::new(Keys::from_master(&master_key)),
+        services: Services {
+            db,
+            clock,
+            policy: Arc::new(security_policy(config)?),
+            hasher,
+            keys: Arc::new(Keys::from_master(&master_key)),
+            phone_outbox: Arc::new(tokio::sync::Notify::new()),
+        },
         leptos_options: leptos_options(config),
-        phone_outbox: Arc::new(tokio::sync::Notify::new()),
     })
 }
 

@@ -3,12 +3,14 @@
 //! must carry a valid `X-Twilio-Signature` over the public URL and the form fields;
 //! anything else is refused before it touches a challenge.
 
+use app::api::responses;
+use app::domain::AppError;
 use app::providers::twilio::{say_twiml, signature_matches};
 use app::services::phone_calls;
 use app::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
@@ -55,7 +57,7 @@ pub async fn voice_webhook(
     ) {
         // Nothing from an unsigned request reaches the log: it is anybody's text.
         tracing::warn!("voice webhook with a bad signature refused");
-        return (StatusCode::FORBIDDEN, "signature refused").into_response();
+        return AppError::Forbidden.into_response();
     }
     let field = |name: &str| {
         params
@@ -71,13 +73,10 @@ pub async fn voice_webhook(
         "status" => phone_calls::finished(&hook.app, &token, field("CallStatus"))
             .await
             .map(|()| "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>".to_owned()),
-        _ => return StatusCode::NOT_FOUND.into_response(),
+        _ => return AppError::NotFound.into_response(),
     };
     match result {
         Ok(twiml) => ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], twiml).into_response(),
-        Err(err) => {
-            tracing::error!(error = ?err, "voice webhook failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(err) => responses::internal(&headers, &err).into_response(),
     }
 }

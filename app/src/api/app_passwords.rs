@@ -22,11 +22,11 @@ pub async fn create_app_password(name: String) -> Result<NewAppPasswordView, App
     let (ctx, caller) = super::guard::require_user().await?;
     let name = MethodName::parse(&name)
         .map_err(|e| ctx.refuse(AppError::invalid("name", e.to_string())))?;
-    if !caller.recently_verified(ctx.state.clock.now()) {
-        return Err(ctx.refuse(AppError::ReauthenticationRequired));
-    }
+    let verified = caller
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal.into()))?;
     let ip = ctx.client_ip()?;
-    match app_passwords::create(&ctx.state, &caller, &name, ip)
+    match app_passwords::create(&ctx.state, &verified, &name, ip)
         .await
         .map_err(|e| ctx.internal(e))?
     {

@@ -1,12 +1,18 @@
-//! What every server function uses: the shared state, the session, the caller and
-//! its role, the client address, and turning failures into safe errors.
+//! What every server function uses: the shared state, the caller and its role (read
+//! from the browser session, which only this file and `browser_session.rs` touch),
+//! the client address, and turning failures into safe errors.
 //!
 //! During server rendering, Leptos context is only reachable until a server
 //! function's first `.await`, so [`request`] captures everything up front and the
 //! rest works on that capture.
 
+use super::browser_session;
 use crate::domain::{AppError, Role};
-use crate::services::{Caller, caller};
+use crate::services::Caller;
+use crate::services::caller::{CallerRefusal, Enroller, PendingSignIn, PendingStage, Registering};
+use crate::services::sessions::{self, Origin};
+use crate::services::sign_in::SignedIn;
+use crate::services::sign_in_flow::CompletedSignIn;
 use crate::state::AppState;
 use axum::extract::ConnectInfo;
 use http::request::Parts;
@@ -15,8 +21,7 @@ use leptos_axum::ResponseOptions;
 use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
 
-/// The header the request-id layer sets on every request.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+pub use super::responses::REQUEST_ID_HEADER;
 
 /// The client's address: the peer's, or behind a trusted proxy the last address
 /// in `X-Forwarded-For` (the one the proxy added). Shared with `/api/v1`.
@@ -84,13 +89,9 @@ pub async fn require_role(required: Role) -> Result<(RequestContext, Caller), Ap
 }
 
 impl RequestContext {
-    pub fn session(&self) -> &Session {
-        &self.session
-    }
-
     /// The signed-in caller, or `None`; never refuses (pages use it to choose a view).
     pub async fn caller_if_any(&self) -> Result<Option<Caller>, AppError> {
-        caller::current(&self.state, &self.session)
+        browser_session::current(&self.state, &self.session)
             .await
             .map_err(|e| self.internal(e))
     }
@@ -103,11 +104,43 @@ impl RequestContext {
 
     pub async fn require_role(&self, required: Role) -> Result<Caller, AppError> {
         let caller = self.require_user().await?;
-        if caller.role.includes(required) {
+        if caller.actor.role.includes(required) {
             return Ok(caller);
         }
-        tracing::warn!(user_id = caller.user_id.0, role = %caller.role, %required, "role refused");
+        tracing::warn!(user_id = caller.actor.id.0, role = %caller.actor.role, %required, "role refused");
         Err(self.refuse(AppError::Forbidden))
+    }
+
+    /// The half-signed-in sign-in of this session at `stage`, or `SignInExpired`.
+    pub async fn pending(&self, stage: PendingStage) -> Result<PendingSignIn, AppError> {
+        browser_session::pending(&self.state, &self.session, stage)
+            .await
+            .map_err(|e| self.internal(e))?
+            .ok_or_else(|| self.refuse(AppError::SignInExpired))
+    }
+
+    /// Who may add a method now: the signed-in caller with a recent second factor,
+    /// or the person registering their first method at sign-in.
+    pub async fn enroller(&self) -> Result<Enroller, AppError> {
+        if let Some(caller) = self.caller_if_any().await? {
+            let verified = caller
+                .recently_verified(self.state.clock.now())
+                .map_err(|refusal| self.refuse(refusal.into()))?;
+            return Ok(Enroller::Verified(verified));
+        }
+        let pending =
+            browser_session::pending(&self.state, &self.session, PendingStage::MustRegister)
+                .await
+                .map_err(|e| self.internal(e))?
+                .ok_or_else(|| self.refuse(AppError::NotSignedIn))?;
+        let person = crate::store::users::find_by_id(&self.state.db, pending.user())
+            .await
+            .map_err(|e| self.internal(e))?
+            .ok_or_else(|| self.refuse(AppError::SignInExpired))?;
+        Ok(Enroller::Registering(Registering {
+            person: person.into(),
+            pending,
+        }))
     }
 
     /// The caller's address: the socket peer, or the proxy's last `X-Forwarded-For`
@@ -126,20 +159,77 @@ impl RequestContext {
         ))
     }
 
-    /// Starts the signed-in session for this browser (new session id, recorded
-    /// with its address and browser for "Where you're signed in").
-    pub async fn start_session(
+    /// Where this request comes from, for sessions and sign-in events.
+    pub fn origin(&self) -> Result<Origin, AppError> {
+        Ok(Origin {
+            ip: self.client_ip()?.to_string(),
+            user_agent: self.user_agent(),
+        })
+    }
+
+    /// Starts the signed-in session for this browser after the password alone (no
+    /// second step due).
+    pub async fn start_session(&self, signed_in: SignedIn, verified: bool) -> Result<(), AppError> {
+        let origin = self.origin()?;
+        let record = sessions::open(&self.state, &signed_in, &origin, verified)
+            .await
+            .map_err(|e| self.internal(e))?;
+        browser_session::store_signed_in(&self.session, record)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
+    /// Stores a sign-in completed by `services::sign_in_flow` under a new session
+    /// id, and sets the remembered-browser cookie when there is one.
+    pub async fn finish_sign_in(&self, completed: CompletedSignIn) -> Result<(), AppError> {
+        browser_session::store_signed_in(&self.session, completed.record)
+            .await
+            .map_err(|e| self.internal(e))?;
+        if let Some(token) = completed.remember_token {
+            let policy = &self.state.policy;
+            let max_age = policy.remember_mfa_days * 86_400;
+            let (name, secure) = remembered_cookie(policy.secure_cookies);
+            self.set_cookie(&format!(
+                "{name}={token}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{secure}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// After a correct password with a step still due.
+    pub async fn start_pending(
         &self,
-        signed_in: crate::services::sign_in::SignedIn,
-        verified: bool,
+        signed_in: SignedIn,
+        stage: PendingStage,
     ) -> Result<(), AppError> {
-        let ip = self.client_ip()?.to_string();
-        let user_agent = self.user_agent();
-        let origin = caller::Origin {
-            ip: &ip,
-            user_agent: &user_agent,
+        let pending = PendingSignIn {
+            user_id: signed_in.user_id.0,
+            stage,
+            started_at: self.state.clock.now(),
+            event_id: signed_in.event_id,
+            session_epoch: signed_in.session_epoch,
         };
-        caller::start_session(&self.state, &self.session, signed_in, &origin, verified)
+        browser_session::store_pending(&self.session, pending)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
+    /// Records the step-up a service just confirmed.
+    pub async fn mark_verified(&self) -> Result<(), AppError> {
+        browser_session::mark_verified(&self.session, self.state.clock.now())
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
+    /// Keeps this session after the caller's other sessions were ended.
+    pub async fn continue_in_epoch(&self, epoch: i64) -> Result<(), AppError> {
+        browser_session::continue_in_epoch(&self.state, &self.session, epoch)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
+    pub async fn sign_out(&self) -> Result<(), AppError> {
+        browser_session::sign_out(&self.state, &self.session)
             .await
             .map_err(|e| self.internal(e))
     }
@@ -174,14 +264,14 @@ impl RequestContext {
         self.parts.headers.get(name)?.to_str().ok()
     }
 
-    /// Logs the cause chain under the request id; the browser gets only the id.
+    /// Logs the cause chain under the request id; the browser gets only the id. A
+    /// caller refusal a service raised (acting for someone, no recent step-up)
+    /// is not a failure: it is refused with its own message.
     pub fn internal(&self, err: anyhow::Error) -> AppError {
-        let request_id = self
-            .header(REQUEST_ID_HEADER)
-            .unwrap_or("unknown")
-            .to_owned();
-        tracing::error!(%request_id, error = ?err, "request failed");
-        AppError::Internal { request_id }
+        if let Some(refusal) = err.downcast_ref::<CallerRefusal>() {
+            return self.refuse((*refusal).into());
+        }
+        super::responses::internal(&self.parts.headers, &err)
     }
 
     /// Sets the HTTP status that matches `err` for script callers. Plain form posts
@@ -197,5 +287,15 @@ impl RequestContext {
             options.set_status(status);
         }
         err
+    }
+}
+
+/// The remembered-device cookie's name and `Secure` flag for this deployment.
+pub fn remembered_cookie(secure: bool) -> (String, &'static str) {
+    use crate::services::remembered::COOKIE_NAME;
+    if secure {
+        (format!("__Host-{COOKIE_NAME}"), "; Secure")
+    } else {
+        (COOKIE_NAME.to_owned(), "")
     }
 }

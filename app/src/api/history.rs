@@ -59,7 +59,6 @@ pub async fn secure_account(
     current_password: String,
     new_password: String,
 ) -> Result<SecuredView, AppError> {
-    use crate::services::caller;
     use crate::services::fraud::{self, SecureRefusal};
     use secrecy::SecretString;
     let (ctx, caller_now) = super::guard::require_user().await?;
@@ -76,9 +75,7 @@ pub async fn secure_account(
     .map_err(|e| ctx.internal(e))?;
     match outcome {
         Ok((secured, epoch)) => {
-            caller::continue_in_epoch(&ctx.state, ctx.session(), epoch)
-                .await
-                .map_err(|e| ctx.internal(e))?;
+            ctx.continue_in_epoch(epoch).await?;
             Ok(secured)
         }
         Err(SecureRefusal::ReportNotFound) => Err(ctx.refuse(AppError::SignInEventNotFound)),

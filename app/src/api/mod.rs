@@ -4,12 +4,16 @@
 pub mod account;
 pub mod admin;
 pub mod app_passwords;
+#[cfg(feature = "ssr")]
+pub mod browser_session;
 pub mod dev_phone;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod history;
 pub mod mfa;
 pub mod phones;
+#[cfg(feature = "ssr")]
+pub mod responses;
 pub mod security;
 pub mod session;
 pub mod travel;

@@ -15,17 +15,23 @@ pub async fn add_phone(
 ) -> Result<PhoneChallengeView, AppError> {
     use crate::services::phones::{self, NewPhoneInput};
     let ctx = super::guard::request()?;
-    let who = enroller_requester(&ctx).await?.0;
+    let enroller = ctx.enroller().await?;
     let input = NewPhoneInput {
         region: &region,
         number: &number,
         phone_type: &phone_type,
         channel: &channel,
     };
-    phones::add(&ctx.state, &who, input)
-        .await
-        .map_err(|e| ctx.internal(e))?
-        .map_err(|e| ctx.refuse(e))
+    phones::add(
+        &ctx.state,
+        &enroller,
+        ctx.client_ip()?,
+        ctx.user_agent(),
+        input,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
+    .map_err(|e| ctx.refuse(e))
 }
 
 /// What the add-a-phone form offers the person adding a method now (signed in and
@@ -33,8 +39,8 @@ pub async fn add_phone(
 #[server(endpoint = "phone_setup")]
 pub async fn phone_setup() -> Result<Option<crate::domain::views::PhoneSetupView>, AppError> {
     let ctx = super::guard::request()?;
-    let (who, _) = enroller_requester(&ctx).await?;
-    crate::services::phones::setup(&ctx.state, who.user)
+    let enroller = ctx.enroller().await?;
+    crate::services::phones::setup(&ctx.state, enroller.person().id)
         .await
         .map_err(|e| ctx.internal(e))
 }
@@ -46,7 +52,8 @@ pub async fn verify_phone(challenge_id: i64, code: String) -> Result<(), AppErro
     use crate::services::phones::{self, Purpose};
     let ctx = super::guard::request()?;
     let code = parse_code(&ctx, &code)?;
-    let (who, enroller) = enroller_requester(&ctx).await?;
+    let enroller = ctx.enroller().await?;
+    let who = enrolment_requester(&ctx, &enroller)?;
     phones::verify_code(&ctx.state, &who, challenge_id, Purpose::Enrol, &code)
         .await
         .map_err(|e| ctx.internal(e))?
@@ -90,7 +97,7 @@ pub async fn phone_status(
     }
     match purpose {
         Purpose::Enrol => {
-            let (_, enroller) = enroller_requester(&ctx).await?;
+            let enroller = ctx.enroller().await?;
             finish_registration(&ctx, &enroller).await?;
         }
         Purpose::SignIn | Purpose::Confirm => {
@@ -116,17 +123,11 @@ pub async fn start_phone_sign_in(
 ) -> Result<PhoneChallengeView, AppError> {
     use crate::domain::PhoneChannel;
     use crate::services::phones;
-    use crate::store::phones as phone_store;
     let ctx = super::guard::request()?;
     let (who, purpose) = requester_for(&ctx, &purpose).await?;
     let channel = PhoneChannel::parse(&channel)
         .ok_or_else(|| ctx.refuse(AppError::invalid("channel", "Choose a text or a call.")))?;
-    let phone = phone_store::find(&ctx.state.db, who.user, method_id)
-        .await
-        .map_err(|e| ctx.internal(e))?
-        .filter(|p| p.active)
-        .ok_or_else(|| ctx.refuse(AppError::MethodNotFound))?;
-    phones::start(&ctx.state, &who, &phone, channel, purpose)
+    phones::start_for_method(&ctx.state, &who, method_id, channel, purpose)
         .await
         .map_err(|e| ctx.internal(e))?
         .map_err(|e| ctx.refuse(e))
@@ -163,11 +164,10 @@ pub use server_side::*;
 #[cfg(feature = "ssr")]
 mod server_side {
     use super::super::guard::RequestContext;
-    use super::super::security::Enroller;
     use crate::domain::{AppError, OtpCode};
-    use crate::services::caller::{self, PendingStage};
+    use crate::services::caller::{Enroller, PendingStage};
     use crate::services::phones::{Purpose, Requester};
-    use crate::services::sign_in::{SignInNext, SignedIn};
+    use crate::services::sign_in_flow::{self, SecondStepPassed};
 
     pub fn parse_code(ctx: &RequestContext, raw: &str) -> Result<OtpCode, AppError> {
         OtpCode::parse(raw).map_err(|e| ctx.refuse(AppError::invalid("code", e.to_string())))
@@ -186,15 +186,12 @@ mod server_side {
         })
     }
 
-    /// Who may add a phone now, bound to their sign-in.
-    pub async fn enroller_requester(
+    /// The person adding a phone, bound to their sign-in.
+    pub fn enrolment_requester(
         ctx: &RequestContext,
-    ) -> Result<(Requester, Enroller), AppError> {
-        let enroller = super::super::security::enroller(ctx).await?;
-        Ok((
-            requester(ctx, enroller.user_id, enroller.event_id)?,
-            enroller,
-        ))
+        enroller: &Enroller,
+    ) -> Result<Requester, AppError> {
+        requester(ctx, enroller.person().id, enroller.event_id())
     }
 
     /// The requester for `purpose`: the half-signed-in person at the second step,
@@ -203,26 +200,24 @@ mod server_side {
         ctx: &RequestContext,
         purpose: &str,
     ) -> Result<(Requester, Purpose), AppError> {
-        match purpose {
-            "sign_in" => {
-                let pending = caller::pending(&ctx.state, ctx.session())
-                    .await
-                    .map_err(|e| ctx.internal(e))?
-                    .filter(|p| p.stage == PendingStage::SecondFactor)
-                    .ok_or_else(|| ctx.refuse(AppError::SignInExpired))?;
-                let who = requester(ctx, crate::store::UserId(pending.user_id), pending.event_id)?;
-                Ok((who, Purpose::SignIn))
+        let purpose = Purpose::parse(purpose).ok_or_else(|| {
+            ctx.refuse(AppError::invalid("form", "Reload the page and try again."))
+        })?;
+        let who = match purpose {
+            Purpose::SignIn => {
+                let pending = ctx.pending(PendingStage::SecondFactor).await?;
+                requester(ctx, pending.user(), pending.event_id)?
             }
-            "confirm" => {
+            Purpose::Confirm => {
                 let caller = ctx.require_user().await?;
-                Ok((
-                    requester(ctx, caller.user_id, caller.sign_in_event_id)?,
-                    Purpose::Confirm,
-                ))
+                caller
+                    .require_writable()
+                    .map_err(|refusal| ctx.refuse(refusal.into()))?;
+                requester(ctx, caller.subject.id, caller.sign_in_event_id)?
             }
-            "enrol" => Ok((enroller_requester(ctx).await?.0, Purpose::Enrol)),
-            _ => Err(ctx.refuse(AppError::invalid("form", "Reload the page and try again."))),
-        }
+            Purpose::Enrol => enrolment_requester(ctx, &ctx.enroller().await?)?,
+        };
+        Ok((who, purpose))
     }
 
     /// After a correct code or an approved call: sign in, or mark the session as
@@ -235,34 +230,32 @@ mod server_side {
     ) -> Result<(), AppError> {
         match purpose {
             Purpose::SignIn => {
-                let pending = caller::pending(&ctx.state, ctx.session())
-                    .await
-                    .map_err(|e| ctx.internal(e))?
-                    .ok_or_else(|| ctx.refuse(AppError::SignInExpired))?;
-                super::super::mfa::complete_second_step(ctx, &pending, event_id, remember).await
+                let pending = ctx.pending(PendingStage::SecondFactor).await?;
+                let passed = SecondStepPassed::at_second_step(&pending, event_id);
+                let completed =
+                    sign_in_flow::complete_sign_in(&ctx.state, passed, &ctx.origin()?, remember)
+                        .await
+                        .map_err(|e| ctx.internal(e))?;
+                ctx.finish_sign_in(completed).await
             }
-            Purpose::Confirm => caller::mark_verified(ctx.session(), ctx.state.clock.now())
-                .await
-                .map_err(|e| ctx.internal(e)),
+            Purpose::Confirm => ctx.mark_verified().await,
             Purpose::Enrol => Ok(()),
         }
     }
 
-    /// A phone added while registering at sign-in completes that sign-in.
+    /// A method added while registering at sign-in completes that sign-in.
     pub async fn finish_registration(
         ctx: &RequestContext,
         enroller: &Enroller,
     ) -> Result<(), AppError> {
-        if !enroller.registering {
+        let Enroller::Registering(registering) = enroller else {
             return Ok(());
-        }
-        let signed_in = SignedIn {
-            user_id: enroller.user_id,
-            event_id: enroller.event_id,
-            next: SignInNext::Complete { verified: true },
-            session_epoch: enroller.session_epoch,
         };
-        ctx.start_session(signed_in, true).await?;
+        let passed = SecondStepPassed::by_registering(registering);
+        let completed = sign_in_flow::complete_sign_in(&ctx.state, passed, &ctx.origin()?, false)
+            .await
+            .map_err(|e| ctx.internal(e))?;
+        ctx.finish_sign_in(completed).await?;
         leptos_axum::redirect("/account");
         Ok(())
     }

@@ -12,7 +12,7 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::services::caller::{self, PendingStage};
+    use crate::services::caller::PendingStage;
     use crate::services::sign_in::{SignInAttempt, SignInNext, SignInRefusal, sign_in};
     use secrecy::{ExposeSecret, SecretString};
 
@@ -24,7 +24,7 @@ pub async fn sign_in(
     if password.expose_secret().is_empty() {
         return Err(ctx.refuse(AppError::invalid("password", "Enter your password.")));
     }
-    let (cookie_name, _) = super::mfa::remembered_cookie(ctx.state.policy.secure_cookies);
+    let (cookie_name, _) = super::guard::remembered_cookie(ctx.state.policy.secure_cookies);
     let attempt = SignInAttempt {
         username_typed: username,
         password,
@@ -37,19 +37,15 @@ pub async fn sign_in(
         .map_err(|e| ctx.internal(e))?
     {
         Ok(signed_in) => {
-            let now = ctx.state.clock.now();
-            let session = ctx.session();
             match signed_in.next {
                 SignInNext::Complete { verified } => ctx.start_session(signed_in, verified).await?,
                 SignInNext::SecondFactor => {
-                    caller::start_pending(session, signed_in, PendingStage::SecondFactor, now)
-                        .await
-                        .map_err(|e| ctx.internal(e))?;
+                    ctx.start_pending(signed_in, PendingStage::SecondFactor)
+                        .await?;
                 }
                 SignInNext::MustRegister => {
-                    caller::start_pending(session, signed_in, PendingStage::MustRegister, now)
-                        .await
-                        .map_err(|e| ctx.internal(e))?;
+                    ctx.start_pending(signed_in, PendingStage::MustRegister)
+                        .await?;
                 }
             }
             let target = match signed_in.next {
@@ -69,9 +65,7 @@ pub async fn sign_in(
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let ctx = super::guard::request()?;
-    crate::services::caller::sign_out(&ctx.state, ctx.session())
-        .await
-        .map_err(|e| ctx.internal(e))?;
+    ctx.sign_out().await?;
     leptos_axum::redirect("/sign-in");
     Ok(())
 }
@@ -79,15 +73,13 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// Ends every other session of the caller; this one continues under a new id.
 #[server(endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    use crate::services::{caller, sessions};
+    use crate::services::sessions;
     let (ctx, caller) = super::guard::require_user().await?;
     let ip = ctx.client_ip()?.to_string();
     let epoch = sessions::sign_out_everywhere_else(&ctx.state, &caller, &ip)
         .await
         .map_err(|e| ctx.internal(e))?;
-    caller::continue_in_epoch(&ctx.state, ctx.session(), epoch)
-        .await
-        .map_err(|e| ctx.internal(e))
+    ctx.continue_in_epoch(epoch).await
 }
 
 /// The signed-in person, or `None`.
@@ -95,9 +87,9 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 pub async fn current_user() -> Result<Option<CallerView>, AppError> {
     let ctx = super::guard::request()?;
     Ok(ctx.caller_if_any().await?.map(|caller| CallerView {
-        username: caller.username,
-        display_name: caller.display_name,
-        role: caller.role,
+        username: caller.subject.username,
+        display_name: caller.subject.display_name,
+        role: caller.actor.role,
     }))
 }
 

@@ -37,6 +37,8 @@ pub enum AppError {
     SignInExpired,
     #[error("For your security, confirm it's you before changing your sign-in methods.")]
     ReauthenticationRequired,
+    #[error("You are viewing someone else's account. Changes are turned off in this view.")]
+    ReadOnlyView,
     #[error(
         "Your organisation requires a second step at sign-in, so you cannot remove your last method. Add another one first."
     )]
@@ -108,7 +110,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::NotSignedIn | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::AccountBlocked => 403,
+            Self::Forbidden | Self::AccountBlocked | Self::ReadOnlyView => 403,
             Self::AccountLocked { .. } => 423,
             Self::TooManyRequests => 429,
             Self::Invalid { .. }

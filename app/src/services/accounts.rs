@@ -6,7 +6,7 @@ use super::password_policy::{NewPassword, PasswordRuleError};
 use super::time_format::utc_minutes;
 use crate::domain::views::{AccountView, SignInSummary};
 use crate::domain::{EmailAddress, MfaState, Role, Username};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::users::{self, NewUser};
 use crate::store::{UserId, methods, sign_in_events};
 use rand::Rng;
@@ -41,7 +41,7 @@ pub struct CreatedAccount {
 }
 
 pub async fn create(
-    state: &AppState,
+    state: &Services,
     account: NewAccount,
     actor: &Actor,
 ) -> Result<CreatedAccount, CreateAccountError> {
@@ -110,14 +110,17 @@ pub fn generate_password() -> SecretString {
     SecretString::from(groups.join("-"))
 }
 
-pub async fn overview(state: &AppState, caller: &Caller) -> anyhow::Result<AccountView> {
-    let user = users::find_by_id(&state.db, caller.user_id)
+pub async fn overview(state: &Services, caller: &Caller) -> anyhow::Result<AccountView> {
+    let user = users::find_by_id(&state.db, caller.subject.id)
         .await?
         .ok_or_else(|| {
-            anyhow::anyhow!("the signed-in user {} no longer exists", caller.user_id.0)
+            anyhow::anyhow!(
+                "the signed-in user {} no longer exists",
+                caller.subject.id.0
+            )
         })?;
     let previous =
-        sign_in_events::last_success_before(&state.db, caller.user_id, caller.sign_in_event_id)
+        sign_in_events::last_success_before(&state.db, caller.subject.id, caller.sign_in_event_id)
             .await?;
     // The sign-in page never says an account is locked; this page does, for a lock
     // since the person's previous successful sign-in.
@@ -135,7 +138,7 @@ pub async fn overview(state: &AppState, caller: &Caller) -> anyhow::Result<Accou
             at: utc_minutes(at),
             ip,
         }),
-        method_count: methods::count_for(&state.db, caller.user_id).await?,
+        method_count: methods::count_for(&state.db, caller.subject.id).await?,
         locked_since_last_visit,
     })
 }

@@ -3,14 +3,14 @@
 //! capped, revocable, and good for the verify endpoint only — never for the portal.
 
 use super::audit::{self, AuditRecord};
-use super::caller::Caller;
+use super::caller::{Caller, Verified};
 use super::limits;
 use super::notify::{self, Notice};
 use super::sign_in::EventDraft;
 use super::time_format::utc_minutes;
 use crate::domain::views::AppPasswordView;
 use crate::domain::{MethodName, ResultCode, Username};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::{UserId, app_passwords, users};
 use anyhow::Context;
 use data_encoding::BASE32_NOPAD;
@@ -37,9 +37,10 @@ pub enum CreateRefusal {
     AtCap { cap: i64 },
 }
 
+/// Creating an app password adds a way to sign in: it needs the step-up.
 pub async fn create(
-    state: &AppState,
-    caller: &Caller,
+    state: &Services,
+    caller: &Verified<Caller>,
     name: &MethodName,
     ip: IpAddr,
 ) -> anyhow::Result<Result<CreatedAppPassword, CreateRefusal>> {
@@ -55,20 +56,20 @@ pub async fn create(
     let cap = policy.app_passwords_max;
     // The cap is a count-then-insert: only atomic while the person's row is held.
     let mut tx = state.db.begin().await?;
-    users::lock_row(&mut tx, caller.user_id).await?;
+    users::lock_row(&mut tx, caller.subject.id).await?;
     let inserted =
-        app_passwords::insert_under_cap(&mut *tx, caller.user_id, name.as_str(), &mac, now, cap)
+        app_passwords::insert_under_cap(&mut *tx, caller.subject.id, name.as_str(), &mac, now, cap)
             .await?;
     tx.commit().await.context("committing an app password")?;
     let Some(id) = inserted else {
         return Ok(Err(CreateRefusal::AtCap { cap }));
     };
-    let actor = caller.actor();
+    let actor = caller.audit_actor();
     let detail = format!("created app password \"{}\"", name.as_str());
     let ip = ip.to_string();
     let record = AuditRecord {
         actor: &actor,
-        subject: Some(caller.user_id),
+        subject: Some(caller.subject.id),
         action: "app_password.created",
         detail: &detail,
         ip: Some(&ip),
@@ -79,8 +80,8 @@ pub async fn create(
         name.as_str()
     );
     let notice = Notice {
-        user: caller.user_id,
-        email: &caller.email,
+        user: caller.subject.id,
+        email: &caller.subject.email,
         subject: "A new app password was created",
         body: &body,
     };
@@ -93,8 +94,8 @@ pub async fn create(
     }))
 }
 
-pub async fn list(state: &AppState, caller: &Caller) -> anyhow::Result<Vec<AppPasswordView>> {
-    Ok(app_passwords::list_live(&state.db, caller.user_id)
+pub async fn list(state: &Services, caller: &Caller) -> anyhow::Result<Vec<AppPasswordView>> {
+    Ok(app_passwords::list_live(&state.db, caller.subject.id)
         .await?
         .into_iter()
         .map(|row| AppPasswordView {
@@ -113,13 +114,14 @@ pub async fn list(state: &AppState, caller: &Caller) -> anyhow::Result<Vec<AppPa
 }
 
 pub async fn revoke(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     id: i64,
     ip: IpAddr,
 ) -> anyhow::Result<bool> {
+    caller.require_writable()?;
     let now = state.clock.now();
-    let Some(name) = app_passwords::revoke(&state.db, caller.user_id, id, now).await? else {
+    let Some(name) = app_passwords::revoke(&state.db, caller.subject.id, id, now).await? else {
         return Ok(false);
     };
     let detail = format!("revoked app password \"{name}\"");
@@ -128,9 +130,10 @@ pub async fn revoke(
 }
 
 /// Revokes every live app password of the caller; returns how many there were.
-pub async fn revoke_all(state: &AppState, caller: &Caller, ip: IpAddr) -> anyhow::Result<u64> {
+pub async fn revoke_all(state: &Services, caller: &Caller, ip: IpAddr) -> anyhow::Result<u64> {
+    caller.require_writable()?;
     let now = state.clock.now();
-    let revoked = app_passwords::revoke_all(state.db.pool(), caller.user_id, now).await?;
+    let revoked = app_passwords::revoke_all(state.db.pool(), caller.subject.id, now).await?;
     if revoked > 0 {
         let detail = format!("revoked all {revoked} app passwords");
         audit_revocation(state, caller, &detail, ip, now).await?;
@@ -139,17 +142,17 @@ pub async fn revoke_all(state: &AppState, caller: &Caller, ip: IpAddr) -> anyhow
 }
 
 async fn audit_revocation(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     detail: &str,
     ip: IpAddr,
     now: i64,
 ) -> anyhow::Result<()> {
-    let actor = caller.actor();
+    let actor = caller.audit_actor();
     let ip = ip.to_string();
     let record = AuditRecord {
         actor: &actor,
-        subject: Some(caller.user_id),
+        subject: Some(caller.subject.id),
         action: "app_password.revoked",
         detail,
         ip: Some(&ip),
@@ -167,7 +170,7 @@ pub enum VerifyOutcome {
 /// Checks a username and app password from a non-browser app. Every attempt is a
 /// sign-in event (auth type "app password", the password's name as the app).
 pub async fn verify(
-    state: &AppState,
+    state: &Services,
     username: &str,
     password: &SecretString,
     ip: IpAddr,

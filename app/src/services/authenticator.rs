@@ -3,11 +3,12 @@
 //! step at most once (an atomic claim in the database), and codes from further away
 //! told apart as "out of date" (a phone clock off by minutes).
 
+use super::caller::Enroller;
 use super::otp::totp::{self, Algorithm, TotpParams};
 use super::time_format::utc_minutes;
 use crate::domain::views::EnrolmentView;
 use crate::domain::{MethodName, OtpCode};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::totp::{self as totp_store, NewTotp, TotpRow};
 use crate::store::{UserId, methods};
 use anyhow::{Context, anyhow};
@@ -23,12 +24,6 @@ pub const ENROLMENT_SECS: i64 = 10 * 60;
 const WINDOW: i64 = 1;
 /// Steps either side checked only to tell "out of date" from "wrong".
 const DRIFT_PROBE: i64 = 10;
-
-/// The user an enrolment is for.
-pub struct Owner<'a> {
-    pub id: UserId,
-    pub username: &'a str,
-}
 
 /// What checking a code found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,11 +46,14 @@ pub enum Purpose {
     Activate,
 }
 
+/// Starts registering an app: a secret, sealed, pending for ten minutes. Only an
+/// [`Enroller`] (recent step-up, or registering at sign-in) may.
 pub async fn begin(
-    state: &AppState,
-    owner: &Owner<'_>,
+    state: &Services,
+    enroller: &Enroller,
     name: &MethodName,
 ) -> anyhow::Result<EnrolmentView> {
+    let owner = enroller.person();
     let mut secret = zeroize::Zeroizing::new([0_u8; SECRET_BYTES]);
     OsRng.fill_bytes(secret.as_mut());
     let params = TotpParams::AUTHENTICATOR_APPS;
@@ -75,7 +73,7 @@ pub async fn begin(
     })
     .await?;
     let secret_base32 = zeroize::Zeroizing::new(BASE32_NOPAD.encode(secret.as_ref()));
-    let uri = otpauth_uri(&state.policy.totp_issuer, owner.username, &secret_base32);
+    let uri = otpauth_uri(&state.policy.totp_issuer, &owner.username, &secret_base32);
     Ok(EnrolmentView {
         method_id,
         secret_grouped: group_in_fours(&secret_base32),
@@ -88,7 +86,7 @@ pub async fn begin(
 /// Checks `code` against the user's method `method_id` and, if accepted, claims its
 /// time step so the same code never works twice.
 pub async fn check_code(
-    state: &AppState,
+    state: &Services,
     user: UserId,
     method_id: i64,
     code: &OtpCode,
@@ -135,20 +133,32 @@ pub async fn check_code(
     Ok(CodeCheck::Accepted)
 }
 
-/// Activates a pending enrolment with its first correct code.
+/// Activates a pending enrolment with its first correct code; the owner is told by
+/// e-mail and the audit log records it.
 pub async fn activate(
-    state: &AppState,
-    user: UserId,
+    state: &Services,
+    enroller: &Enroller,
     method_id: i64,
     code: &OtpCode,
+    ip: &str,
 ) -> anyhow::Result<CodeCheck> {
-    let check = check_code(state, user, method_id, code, Purpose::Activate).await?;
-    if check == CodeCheck::Accepted
-        && !methods::activate(&state.db, user, method_id, state.clock.now()).await?
-    {
+    let owner = enroller.person();
+    let check = check_code(state, owner.id, method_id, code, Purpose::Activate).await?;
+    if check != CodeCheck::Accepted {
+        return Ok(check);
+    }
+    if !methods::activate(&state.db, owner.id, method_id, state.clock.now()).await? {
         return Ok(CodeCheck::Expired);
     }
-    Ok(check)
+    let name = methods::list_active(&state.db, owner.id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == method_id)
+        .map(|m| m.name)
+        .unwrap_or_default();
+    let what = format!("An authenticator app named \"{name}\"");
+    super::security::method_added(state, owner, &what, ip).await?;
+    Ok(CodeCheck::Accepted)
 }
 
 fn params_of(row: &TotpRow) -> anyhow::Result<TotpParams> {

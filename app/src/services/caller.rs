@@ -1,20 +1,14 @@
-//! Who is calling: the signed-in user behind a browser session, with the session's
-//! idle and absolute timeouts checked against the injected clock, and the
-//! half-signed-in state between the password and the second step.
+//! Who is calling: whose account a request concerns (the subject), who is at the
+//! keyboard (the actor: the same person, or a helpdesk agent acting for them), and
+//! the proofs a service can demand as types: [`Caller::require_writable`] and
+//! [`Verified`]. No web-framework type: the web layer (`api/guard.rs`) keeps the
+//! browser session and hands services a `Caller`.
 
-use super::sign_in::SignedIn;
-use crate::domain::Role;
-use crate::domain::text::escape_control;
-use crate::state::AppState;
+use crate::domain::{AppError, Role};
 use crate::store::UserId;
-use crate::store::user_sessions::{self, NewUserSession};
-use crate::store::users;
-use anyhow::Context;
+use crate::store::users::UserRow;
 use serde::{Deserialize, Serialize};
-use tower_sessions::Session;
 
-const AUTH_KEY: &str = "auth";
-const PENDING_KEY: &str = "pending";
 /// Refresh `last_seen_at` at most this often, so reading a page rarely writes.
 pub const LAST_SEEN_GRANULARITY_SECS: i64 = 30;
 /// How long the second step may take after the password.
@@ -26,22 +20,158 @@ pub const PENDING_REGISTRATION_SECS: i64 = 10 * 60;
 /// recent enough to change sign-in methods.
 pub const RECENT_VERIFICATION_SECS: i64 = 10 * 60;
 
-/// What the session remembers about a sign-in. Holds no secret.
+/// One person as a request sees them, loaded fresh on each request so a role change
+/// or block takes effect at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+impl From<&UserRow> for Person {
+    fn from(user: &UserRow) -> Self {
+        Person {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            role: user.role,
+        }
+    }
+}
+
+impl From<UserRow> for Person {
+    fn from(user: UserRow) -> Self {
+        Person {
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            email: user.email,
+            role: user.role,
+        }
+    }
+}
+
+/// A signed-in request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// Whose account the request reads or changes.
+    pub subject: Person,
+    /// Who is at the keyboard; the subject unless an agent acts for them. Roles are
+    /// the actor's: an agent viewing a user's account keeps the agent's menus.
+    pub actor: Person,
+    pub sign_in_event_id: i64,
+    /// When the actor last proved a second factor in this session.
+    pub verified_at: Option<i64>,
+    /// This session's `user_sessions` row, if it has one.
+    pub session_row: Option<i64>,
+    pub session_epoch: i64,
+}
+
+/// Why a caller may not make a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallerRefusal {
+    /// An agent is viewing someone's account: read-only.
+    ActingForSomeone,
+    /// Changing how one signs in needs a second factor within the last ten minutes.
+    NotRecentlyVerified,
+}
+
+impl std::fmt::Display for CallerRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CallerRefusal::ActingForSomeone => "acting for someone else: read-only",
+            CallerRefusal::NotRecentlyVerified => "no recent second factor",
+        })
+    }
+}
+
+/// Services without a refusal enum of their own raise it as their error; the web
+/// layer recognises it and refuses with its message (see `api/guard.rs`).
+impl std::error::Error for CallerRefusal {}
+
+impl From<CallerRefusal> for AppError {
+    fn from(refusal: CallerRefusal) -> Self {
+        match refusal {
+            CallerRefusal::ActingForSomeone => AppError::ReadOnlyView,
+            CallerRefusal::NotRecentlyVerified => AppError::ReauthenticationRequired,
+        }
+    }
+}
+
+/// A caller whose second factor is recent and who acts for themselves. Only
+/// [`Caller::recently_verified`] makes one, so a service that takes
+/// `&Verified<Caller>` cannot be reached without the step-up.
+#[derive(Clone, Debug)]
+pub struct Verified<C>(C);
+
+impl std::ops::Deref for Verified<Caller> {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+impl Caller {
+    /// A person using their own account.
+    pub fn themselves(person: Person, session: SessionFacts) -> Caller {
+        Caller {
+            actor: person.clone(),
+            subject: person,
+            sign_in_event_id: session.sign_in_event_id,
+            verified_at: session.verified_at,
+            session_row: session.session_row,
+            session_epoch: session.session_epoch,
+        }
+    }
+
+    /// `agent` looking at `subject`'s account (helpdesk view): read-only.
+    pub fn acting_for(agent: Caller, subject: Person) -> Caller {
+        Caller { subject, ..agent }
+    }
+
+    pub fn is_acting_for_someone(&self) -> bool {
+        self.actor.id != self.subject.id
+    }
+
+    /// The one place that refuses changes while acting for someone.
+    pub fn require_writable(&self) -> Result<(), CallerRefusal> {
+        if self.is_acting_for_someone() {
+            return Err(CallerRefusal::ActingForSomeone);
+        }
+        Ok(())
+    }
+
+    /// The step-up proof: writable, and a second factor within the last ten minutes.
+    pub fn recently_verified(&self, now: i64) -> Result<Verified<Caller>, CallerRefusal> {
+        self.require_writable()?;
+        match self.verified_at {
+            Some(at) if now - at <= RECENT_VERIFICATION_SECS => Ok(Verified(self.clone())),
+            _ => Err(CallerRefusal::NotRecentlyVerified),
+        }
+    }
+
+    /// The actor as the audit log names them.
+    pub fn audit_actor(&self) -> super::audit::Actor {
+        super::audit::Actor::User {
+            id: self.actor.id,
+            username: self.actor.username.clone(),
+        }
+    }
+}
+
+/// What the browser session remembers about a sign-in, besides who: kept by the web
+/// layer, read back into a [`Caller`]. Holds no secret.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct AuthRecord {
-    user_id: i64,
-    signed_in_at: i64,
-    last_seen_at: i64,
-    sign_in_event_id: i64,
-    /// When the person last proved a second factor (or their password, while they
-    /// have no method) in this session.
-    verified_at: Option<i64>,
-    /// The user's session epoch at sign-in; an older one than the user's is over.
-    #[serde(default)]
-    session_epoch: i64,
-    /// The session's `user_sessions` row (browser, address, last seen).
-    #[serde(default)]
-    session_row: Option<i64>,
+pub struct SessionFacts {
+    pub sign_in_event_id: i64,
+    pub verified_at: Option<i64>,
+    pub session_row: Option<i64>,
+    pub session_epoch: i64,
 }
 
 /// What must happen before a password-checked sign-in is complete.
@@ -54,7 +184,7 @@ pub enum PendingStage {
 }
 
 impl PendingStage {
-    fn lifetime_secs(self) -> i64 {
+    pub fn lifetime_secs(self) -> i64 {
         match self {
             PendingStage::SecondFactor => PENDING_SIGN_IN_SECS,
             PendingStage::MustRegister => PENDING_REGISTRATION_SECS,
@@ -75,239 +205,118 @@ pub struct PendingSignIn {
     pub session_epoch: i64,
 }
 
-/// A signed-in user, loaded fresh from the database on each request so a role
-/// change or block takes effect at once.
+impl PendingSignIn {
+    pub fn user(&self) -> UserId {
+        UserId(self.user_id)
+    }
+
+    pub fn is_live(&self, now: i64) -> bool {
+        now - self.started_at <= self.stage.lifetime_secs()
+    }
+}
+
+/// Someone registering their first method at sign-in ("More information required"):
+/// the password was right and MFA is enforced. Made only from a live pending
+/// sign-in at that stage.
 #[derive(Clone, Debug)]
-pub struct Caller {
-    pub user_id: UserId,
-    pub username: String,
-    pub display_name: String,
-    pub email: String,
-    pub role: Role,
-    pub sign_in_event_id: i64,
-    pub verified_at: Option<i64>,
-    /// This session's `user_sessions` row, if it has one.
-    pub session_row: Option<i64>,
-    pub session_epoch: i64,
+pub struct Registering {
+    pub person: Person,
+    pub pending: PendingSignIn,
 }
 
-impl Caller {
-    /// The caller as the audit log names them.
-    pub fn actor(&self) -> super::audit::Actor {
-        super::audit::Actor::User {
-            id: self.user_id,
-            username: self.username.clone(),
+/// Who may add a method now: a signed-in person with a recent second factor, or
+/// someone registering their first method at sign-in.
+#[derive(Clone, Debug)]
+pub enum Enroller {
+    Verified(Verified<Caller>),
+    Registering(Registering),
+}
+
+impl Enroller {
+    pub fn person(&self) -> &Person {
+        match self {
+            Enroller::Verified(caller) => &caller.subject,
+            Enroller::Registering(registering) => &registering.person,
         }
     }
 
-    pub fn recently_verified(&self, now: i64) -> bool {
-        self.verified_at
-            .is_some_and(|at| now - at <= RECENT_VERIFICATION_SECS)
-    }
-}
-
-/// A new session id (no fixation) and the other sign-in state dropped, so a session
-/// is never both half and fully signed in.
-async fn rotate_without(session: &Session, stale_key: &str) -> anyhow::Result<()> {
-    session
-        .cycle_id()
-        .await
-        .context("rotating the session id")?;
-    session
-        .remove_value(stale_key)
-        .await
-        .context("clearing the previous sign-in state")?;
-    Ok(())
-}
-
-/// Where a session was started from, for "Where you're signed in".
-pub struct Origin<'a> {
-    pub ip: &'a str,
-    pub user_agent: &'a str,
-}
-
-/// Starts an authenticated session under a new id (no fixation), and records
-/// where it runs.
-pub async fn start_session(
-    state: &AppState,
-    session: &Session,
-    signed_in: SignedIn,
-    origin: &Origin<'_>,
-    verified: bool,
-) -> anyhow::Result<()> {
-    let now = state.clock.now();
-    rotate_without(session, PENDING_KEY).await?;
-    let row = user_sessions::insert(
-        &state.db,
-        NewUserSession {
-            user: signed_in.user_id,
-            epoch: signed_in.session_epoch,
-            now,
-            ip: origin.ip,
-            user_agent: &escape_control(origin.user_agent, 512),
-        },
-    )
-    .await?;
-    let record = AuthRecord {
-        user_id: signed_in.user_id.0,
-        signed_in_at: now,
-        last_seen_at: now,
-        sign_in_event_id: signed_in.event_id,
-        verified_at: verified.then_some(now),
-        session_epoch: signed_in.session_epoch,
-        session_row: Some(row),
-    };
-    session
-        .insert(AUTH_KEY, record)
-        .await
-        .context("storing the sign-in in the session")
-}
-
-/// After a correct password: remember who is half-way, under a new session id.
-pub async fn start_pending(
-    session: &Session,
-    signed_in: SignedIn,
-    stage: PendingStage,
-    now: i64,
-) -> anyhow::Result<()> {
-    rotate_without(session, AUTH_KEY).await?;
-    let pending = PendingSignIn {
-        user_id: signed_in.user_id.0,
-        stage,
-        started_at: now,
-        event_id: signed_in.event_id,
-        session_epoch: signed_in.session_epoch,
-    };
-    session
-        .insert(PENDING_KEY, pending)
-        .await
-        .context("storing the pending sign-in")
-}
-
-/// The pending sign-in of this session, if it has not expired.
-pub async fn pending(state: &AppState, session: &Session) -> anyhow::Result<Option<PendingSignIn>> {
-    let pending: Option<PendingSignIn> = session
-        .get(PENDING_KEY)
-        .await
-        .context("reading the session")?;
-    match pending {
-        Some(p) if state.clock.now() - p.started_at <= p.stage.lifetime_secs() => Ok(Some(p)),
-        Some(_) => {
-            session
-                .remove_value(PENDING_KEY)
-                .await
-                .context("dropping an expired sign-in")?;
-            Ok(None)
-        }
-        None => Ok(None),
-    }
-}
-
-/// Records a fresh second factor (step-up) and rotates the session id.
-pub async fn mark_verified(session: &Session, now: i64) -> anyhow::Result<()> {
-    rewrite_under_new_id(session, |record| record.verified_at = Some(now)).await
-}
-
-/// Moves this session into a new epoch after the user's other sessions were ended
-/// (`users::bump_session_epoch`), under a new id.
-pub async fn continue_in_epoch(
-    state: &AppState,
-    session: &Session,
-    epoch: i64,
-) -> anyhow::Result<()> {
-    let mut row = None;
-    rewrite_under_new_id(session, |record| {
-        record.session_epoch = epoch;
-        row = record.session_row;
-    })
-    .await?;
-    if let Some(row) = row {
-        user_sessions::move_to_epoch(&state.db, row, epoch).await?;
-    }
-    Ok(())
-}
-
-/// Changes the signed-in record and rotates the session id; no-op when signed out.
-async fn rewrite_under_new_id(
-    session: &Session,
-    change: impl FnOnce(&mut AuthRecord),
-) -> anyhow::Result<()> {
-    let Some(mut record) = session
-        .get::<AuthRecord>(AUTH_KEY)
-        .await
-        .context("reading the session")?
-    else {
-        return Ok(());
-    };
-    change(&mut record);
-    session
-        .cycle_id()
-        .await
-        .context("rotating the session id")?;
-    session
-        .insert(AUTH_KEY, record)
-        .await
-        .context("storing the session")
-}
-
-/// Deletes the session on the server; its cookie is worthless afterwards.
-pub async fn end_session(session: &Session) -> anyhow::Result<()> {
-    session.flush().await.context("deleting the session")
-}
-
-/// Signing out: the session is deleted and no longer listed where the person is
-/// signed in.
-pub async fn sign_out(state: &AppState, session: &Session) -> anyhow::Result<()> {
-    let record: Option<AuthRecord> = session.get(AUTH_KEY).await.context("reading the session")?;
-    if let Some(row) = record.and_then(|r| r.session_row) {
-        user_sessions::end(&state.db, row, state.clock.now()).await?;
-    }
-    end_session(session).await
-}
-
-/// The caller of this session, or `None` when nobody (still) is signed in.
-pub async fn current(state: &AppState, session: &Session) -> anyhow::Result<Option<Caller>> {
-    let Some(mut record) = session
-        .get::<AuthRecord>(AUTH_KEY)
-        .await
-        .context("reading the session")?
-    else {
-        return Ok(None);
-    };
-    let now = state.clock.now();
-    let policy = &state.policy;
-    let idle_expired = now - record.last_seen_at > policy.session_idle_secs;
-    let absolute_expired = now - record.signed_in_at > policy.session_absolute_secs;
-    if idle_expired || absolute_expired {
-        end_session(session).await?;
-        return Ok(None);
-    }
-    let user = users::find_by_id(&state.db, UserId(record.user_id)).await?;
-    let live =
-        |u: &users::UserRow| u.blocked_at.is_none() && u.session_epoch == record.session_epoch;
-    let Some(user) = user.filter(live) else {
-        end_session(session).await?;
-        return Ok(None);
-    };
-    if now - record.last_seen_at >= LAST_SEEN_GRANULARITY_SECS {
-        record.last_seen_at = now;
-        session
-            .insert(AUTH_KEY, record.clone())
-            .await
-            .context("refreshing the session")?;
-        if let Some(row) = record.session_row {
-            user_sessions::touch(&state.db, row, now).await?;
+    /// The sign-in event the enrolment is bound to.
+    pub fn event_id(&self) -> i64 {
+        match self {
+            Enroller::Verified(caller) => caller.sign_in_event_id,
+            Enroller::Registering(registering) => registering.pending.event_id,
         }
     }
-    Ok(Some(Caller {
-        user_id: user.id,
-        username: user.username,
-        display_name: user.display_name,
-        email: user.email,
-        role: user.role,
-        sign_in_event_id: record.sign_in_event_id,
-        verified_at: record.verified_at,
-        session_row: record.session_row,
-        session_epoch: record.session_epoch,
-    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: i64, role: Role) -> Person {
+        Person {
+            id: UserId(id),
+            username: format!("user{id}"),
+            display_name: format!("User {id}"),
+            email: format!("user{id}@example.test"),
+            role,
+        }
+    }
+
+    fn signed_in(verified_at: Option<i64>) -> Caller {
+        let facts = SessionFacts {
+            sign_in_event_id: 7,
+            verified_at,
+            session_row: Some(3),
+            session_epoch: 0,
+        };
+        Caller::themselves(person(1, Role::Helpdesk), facts)
+    }
+
+    #[test]
+    fn step_up_lasts_ten_minutes() {
+        let caller = signed_in(Some(1_000));
+        assert!(
+            caller
+                .recently_verified(1_000 + RECENT_VERIFICATION_SECS)
+                .is_ok()
+        );
+        assert_eq!(
+            caller
+                .recently_verified(1_001 + RECENT_VERIFICATION_SECS)
+                .err(),
+            Some(CallerRefusal::NotRecentlyVerified)
+        );
+        assert_eq!(
+            signed_in(None).recently_verified(0).err(),
+            Some(CallerRefusal::NotRecentlyVerified)
+        );
+    }
+
+    #[test]
+    fn acting_for_someone_is_read_only_even_when_recently_verified() {
+        let agent = signed_in(Some(1_000));
+        let caller = Caller::acting_for(agent, person(2, Role::User));
+        assert!(caller.is_acting_for_someone());
+        assert_eq!(caller.subject.id, UserId(2));
+        assert_eq!(caller.actor.role, Role::Helpdesk);
+        assert_eq!(
+            caller.require_writable(),
+            Err(CallerRefusal::ActingForSomeone)
+        );
+        assert_eq!(
+            caller.recently_verified(1_001).err(),
+            Some(CallerRefusal::ActingForSomeone)
+        );
+        let super::super::audit::Actor::User { id, .. } = caller.audit_actor() else {
+            panic!("a person acted");
+        };
+        assert_eq!(id, UserId(1), "the audit log names the agent");
+    }
+
+    #[test]
+    fn a_person_on_their_own_account_may_change_it() {
+        assert_eq!(signed_in(None).require_writable(), Ok(()));
+        assert!(!signed_in(None).is_acting_for_someone());
+    }
 }

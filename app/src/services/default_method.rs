@@ -7,7 +7,7 @@ use super::portal_settings::{self, PortalSettings};
 use super::time_format::{parse_day, start_of_day, utc_day, utc_minutes};
 use crate::domain::views::{DefaultMethodView, MethodChoice, TravelWindowView};
 use crate::domain::{AppError, PhoneType, SignInMethod};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::travel_windows::{self, NewTravelWindow, TravelWindowRow};
 use crate::store::{UserId, methods, phones, users};
 use anyhow::Context;
@@ -39,7 +39,7 @@ pub fn effective(chosen: Option<SignInMethod>, windows: &[TravelWindowRow], now:
 
 /// The methods the person has and policy allows, strongest first.
 pub async fn available(
-    state: &AppState,
+    state: &Services,
     user: UserId,
     settings: &PortalSettings,
 ) -> anyhow::Result<Vec<SignInMethod>> {
@@ -65,7 +65,7 @@ pub async fn available(
 /// The method the second step starts with for `user` now: the effective default if
 /// the person still has it, else the strongest they have.
 pub async fn starting_method(
-    state: &AppState,
+    state: &Services,
     user: UserId,
 ) -> anyhow::Result<(Vec<SignInMethod>, Option<SignInMethod>)> {
     let settings = portal_settings::load(&state.db).await?;
@@ -84,15 +84,15 @@ pub async fn starting_method(
 }
 
 /// The Security info section: choices, what is in effect and until when, windows.
-pub async fn view(state: &AppState, caller: &Caller) -> anyhow::Result<DefaultMethodView> {
+pub async fn view(state: &Services, caller: &Caller) -> anyhow::Result<DefaultMethodView> {
     let settings = portal_settings::load(&state.db).await?;
-    let have = available(state, caller.user_id, &settings).await?;
+    let have = available(state, caller.subject.id, &settings).await?;
     let now = state.clock.now();
-    let chosen = users::default_method(&state.db, caller.user_id)
+    let chosen = users::default_method(&state.db, caller.subject.id)
         .await?
         .as_deref()
         .and_then(SignInMethod::parse);
-    let windows = travel_windows::current_and_upcoming(&state.db, caller.user_id, now).await?;
+    let windows = travel_windows::current_and_upcoming(&state.db, caller.subject.id, now).await?;
     let in_effect = effective(chosen, &windows, now);
     let fallback = have.first().copied();
     let effective_method = in_effect.method.filter(|m| have.contains(m)).or(fallback);
@@ -133,17 +133,18 @@ fn parse_method(raw: &str, have: &[SignInMethod], field: &str) -> Result<SignInM
 }
 
 pub async fn set_default(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     method: &str,
 ) -> anyhow::Result<Result<SignInMethod, AppError>> {
+    caller.require_writable()?;
     let settings = portal_settings::load(&state.db).await?;
-    let have = available(state, caller.user_id, &settings).await?;
+    let have = available(state, caller.subject.id, &settings).await?;
     let method = match parse_method(method, &have, "method") {
         Ok(m) => m,
         Err(e) => return Ok(Err(e)),
     };
-    users::set_default_method(&state.db, caller.user_id, method.as_str()).await?;
+    users::set_default_method(&state.db, caller.subject.id, method.as_str()).await?;
     Ok(Ok(method))
 }
 
@@ -156,12 +157,13 @@ pub struct TravelInput<'a> {
 
 /// Adds a trip from the first day to the last day (inclusive, UTC).
 pub async fn add_travel_window(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     input: TravelInput<'_>,
 ) -> anyhow::Result<Result<i64, AppError>> {
+    caller.require_writable()?;
     let settings = portal_settings::load(&state.db).await?;
-    let have = available(state, caller.user_id, &settings).await?;
+    let have = available(state, caller.subject.id, &settings).await?;
     let now = state.clock.now();
     let checked = check_travel(&input, &have, now);
     let (starts_at, ends_at, method, note) = match checked {
@@ -169,7 +171,7 @@ pub async fn add_travel_window(
         Err(e) => return Ok(Err(e)),
     };
     let window = NewTravelWindow {
-        user: caller.user_id,
+        user: caller.subject.id,
         starts_at,
         ends_at,
         method: method.as_str(),
@@ -179,7 +181,7 @@ pub async fn add_travel_window(
     // The overlap check and the insert are one statement, but READ COMMITTED does
     // not make that atomic on PostgreSQL: hold the person's row while it runs.
     let mut tx = state.db.begin().await?;
-    users::lock_row(&mut tx, caller.user_id).await?;
+    users::lock_row(&mut tx, caller.subject.id).await?;
     let inserted = travel_windows::insert_unless_overlapping(&mut *tx, window).await?;
     tx.commit().await.context("committing a trip")?;
     match inserted {
@@ -228,11 +230,12 @@ fn check_travel(
 }
 
 pub async fn cancel_travel_window(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     id: i64,
 ) -> anyhow::Result<bool> {
-    travel_windows::cancel(&state.db, caller.user_id, id, state.clock.now()).await
+    caller.require_writable()?;
+    travel_windows::cancel(&state.db, caller.subject.id, id, state.clock.now()).await
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::password_change::{self, ChangeRefusal};
 use super::sign_in_history;
 use super::time_format::utc_minutes;
 use crate::domain::history::{FraudReportView, HistoryRowView, SecuredView};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
 use crate::store::outbox::{self, NewMessage};
 use crate::store::users;
@@ -19,11 +19,12 @@ use std::net::IpAddr;
 /// Reporting the same event again returns the first report. `None` when the event
 /// is not the caller's.
 pub async fn report_sign_in(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     event_id: i64,
     ip: IpAddr,
 ) -> anyhow::Result<Option<FraudReportView>> {
+    caller.require_writable()?;
     let Some(event) = sign_in_history::event(state, caller, event_id).await? else {
         return Ok(None);
     };
@@ -37,7 +38,7 @@ pub async fn report_sign_in(
         .await
         .context("starting a fraud report")?;
     let report = NewFraudReport {
-        user: caller.user_id,
+        user: caller.subject.id,
         source: ReportSource::History,
         sign_in_event_id: Some(event_id),
         challenge_id: None,
@@ -46,7 +47,7 @@ pub async fn report_sign_in(
     };
     let Some(report_id) = fraud_reports::insert(&mut *tx, report).await? else {
         tx.rollback().await.context("ending a repeated report")?;
-        let existing = fraud_reports::for_event(&state.db, caller.user_id, event_id)
+        let existing = fraud_reports::for_event(&state.db, caller.subject.id, event_id)
             .await?
             .context("a reported event without its report")?;
         return Ok(Some(FraudReportView {
@@ -54,22 +55,25 @@ pub async fn report_sign_in(
             secured: existing.secured_at.is_some(),
         }));
     };
-    let actor = caller.actor();
+    let actor = caller.audit_actor();
     let detail = format!("report {report_id} about sign-in event {event_id}");
     let record = AuditRecord {
         actor: &actor,
-        subject: Some(caller.user_id),
+        subject: Some(caller.subject.id),
         action: "fraud.reported",
         detail: &detail,
         ip: Some(&ip),
     };
     audit::record(&mut *tx, now, record).await?;
-    let subject = format!("Fraud report: {} did not make a sign-in", caller.username);
+    let subject = format!(
+        "Fraud report: {} did not make a sign-in",
+        caller.subject.username
+    );
     let body = alert_body(state, caller, &event, now, &ip);
     queue_alerts(&mut tx, &recipients, &subject, &body, now).await?;
     tx.commit().await.context("committing a fraud report")?;
     tracing::warn!(
-        user_id = caller.user_id.0,
+        user_id = caller.subject.id.0,
         report_id,
         event_id,
         alerted = recipients.len(),
@@ -92,14 +96,15 @@ pub enum SecureRefusal {
 /// nothing half done. Returns what was revoked and the session epoch the caller's
 /// own session continues in.
 pub async fn secure_account(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     report_id: i64,
     current: SecretString,
     new: SecretString,
     ip: IpAddr,
 ) -> anyhow::Result<Result<(SecuredView, i64), SecureRefusal>> {
-    if fraud_reports::find(&state.db, caller.user_id, report_id)
+    caller.require_writable()?;
+    if fraud_reports::find(&state.db, caller.subject.id, report_id)
         .await?
         .is_none()
     {
@@ -117,17 +122,17 @@ pub async fn secure_account(
         .begin()
         .await
         .context("starting to secure an account")?;
-    let revoked = password_change::replace(&mut tx, caller.user_id, password, now).await?;
+    let revoked = password_change::replace(&mut tx, caller.subject.id, password, now).await?;
     let epoch = revoked.session_epoch;
     fraud_reports::mark_secured(&mut *tx, report_id, now).await?;
-    let actor = caller.actor();
+    let actor = caller.audit_actor();
     let detail = format!(
         "after report {report_id}: password changed, other sessions ended, {} remembered browsers forgotten, {} app passwords revoked",
         revoked.browsers, revoked.app_passwords
     );
     let record = AuditRecord {
         actor: &actor,
-        subject: Some(caller.user_id),
+        subject: Some(caller.subject.id),
         action: "account.secured",
         detail: &detail,
         ip: Some(&ip),
@@ -135,8 +140,8 @@ pub async fn secure_account(
     audit::record(&mut *tx, now, record).await?;
     let message = NewMessage {
         channel: "email",
-        user: Some(caller.user_id),
-        recipient: &caller.email,
+        user: Some(caller.subject.id),
+        recipient: &caller.subject.email,
         subject: "Your account was secured",
         body: "You reported a sign-in you did not make and secured your MFA Portal account: the password was changed, every other session was signed out, and remembered browsers and app passwords were revoked. Your administrators have been told.",
         now,
@@ -154,7 +159,7 @@ pub async fn secure_account(
 
 /// Whether texts, calls and pushes to the person are blocked: an open report from
 /// a prompt, younger than `fraud_block_hours` (0: until an admin resolves it).
-pub async fn prompts_blocked(state: &AppState, user: crate::store::UserId) -> anyhow::Result<bool> {
+pub async fn prompts_blocked(state: &Services, user: crate::store::UserId) -> anyhow::Result<bool> {
     let since = match state.policy.fraud_block_secs {
         0 => i64::MIN,
         secs => state.clock.now() - secs,
@@ -164,7 +169,7 @@ pub async fn prompts_blocked(state: &AppState, user: crate::store::UserId) -> an
 
 /// The person's own e-mail after they reported a prompt: what happened, what is
 /// blocked, and how to secure the account.
-pub fn owner_notice_body(state: &AppState, display_name: &str, what: &str, now: i64) -> String {
+pub fn owner_notice_body(state: &Services, display_name: &str, what: &str, now: i64) -> String {
     let blocked_until = match state.policy.fraud_block_secs {
         0 => "until your administrator has looked at the report".to_owned(),
         secs => format!(
@@ -184,7 +189,7 @@ pub fn owner_notice_body(state: &AppState, display_name: &str, what: &str, now: 
 }
 
 /// The configured alert addresses, or every active administrator when none are set.
-async fn alert_recipients(state: &AppState) -> anyhow::Result<Vec<String>> {
+async fn alert_recipients(state: &Services) -> anyhow::Result<Vec<String>> {
     if !state.policy.fraud_alert_addresses.is_empty() {
         return Ok(state.policy.fraud_alert_addresses.clone());
     }
@@ -193,7 +198,7 @@ async fn alert_recipients(state: &AppState) -> anyhow::Result<Vec<String>> {
 
 /// What the admins read. Holds no secret: the event's words, times and addresses.
 fn alert_body(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     event: &HistoryRowView,
     now: i64,
@@ -209,8 +214,8 @@ fn alert_body(
          - App: {app}\n\
          - From: {event_ip}, {device}\n\n\
          Open fraud reports: {portal}/admin\n",
-        name = caller.display_name,
-        username = caller.username,
+        name = caller.subject.display_name,
+        username = caller.subject.username,
         reported = utc_minutes(now),
         when = event.when,
         result = event.result,
@@ -232,7 +237,7 @@ pub struct Alert {
 }
 
 pub async fn call_fraud_alert(
-    state: &AppState,
+    state: &Services,
     user: crate::store::UserId,
     challenge: &crate::store::phone_challenges::ChallengeRow,
     now: i64,

@@ -7,7 +7,7 @@
 use super::audit::{self, Actor, AuditRecord};
 use super::notify::{self, Notice};
 use super::time_format::utc_minutes;
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::{UserId, users};
 use std::net::IpAddr;
 
@@ -23,7 +23,7 @@ pub struct AttemptClaim {
 
 /// Claims one attempt; `Err(until)` when the account is locked (or the limit is
 /// taken by attempts still being checked, which locks it now).
-pub async fn claim(state: &AppState, user: UserId) -> anyhow::Result<Result<AttemptClaim, i64>> {
+pub async fn claim(state: &Services, user: UserId) -> anyhow::Result<Result<AttemptClaim, i64>> {
     let now = state.clock.now();
     let threshold = state.policy.lockout_threshold;
     if let Some((count, lockout_count)) =
@@ -50,7 +50,7 @@ pub async fn claim(state: &AppState, user: UserId) -> anyhow::Result<Result<Atte
 impl AttemptClaim {
     /// A wrong password or code: the attempt stays counted, and the one that
     /// reaches the limit locks the account.
-    pub async fn failed(self, state: &AppState, ip: IpAddr) -> anyhow::Result<()> {
+    pub async fn failed(self, state: &Services, ip: IpAddr) -> anyhow::Result<()> {
         if self.count >= state.policy.lockout_threshold {
             lock(state, self.user, self.lockout_count, Some(ip)).await?;
         }
@@ -58,14 +58,14 @@ impl AttemptClaim {
     }
 
     /// The sign-in is complete: failures and lockouts start again from nothing.
-    pub async fn succeeded(self, state: &AppState) -> anyhow::Result<()> {
+    pub async fn succeeded(self, state: &Services) -> anyhow::Result<()> {
         users::clear_failures(&state.db, self.user).await
     }
 
     /// A correct password with a second step still due: the attempt is not a
     /// failure, but earlier failures stay (a password alone must not buy an attacker
     /// fresh guesses at the second factor).
-    pub async fn handed_back(self, state: &AppState) -> anyhow::Result<()> {
+    pub async fn handed_back(self, state: &Services) -> anyhow::Result<()> {
         users::hand_back_attempt(&state.db, self.user).await
     }
 }
@@ -73,7 +73,7 @@ impl AttemptClaim {
 /// Locks the account if its count still stands at the limit; only the caller that
 /// locks records it and tells the owner. Returns the end of the lock it set.
 async fn lock(
-    state: &AppState,
+    state: &Services,
     user: UserId,
     lockout_count: i64,
     ip: Option<IpAddr>,
@@ -113,7 +113,7 @@ async fn lock(
 
 /// The owner hears of each lock once, by e-mail (the sign-in page does not say an
 /// account is locked, so that it cannot tell an attacker the account exists).
-async fn tell_owner(state: &AppState, user: UserId, until: i64) -> anyhow::Result<()> {
+async fn tell_owner(state: &Services, user: UserId, until: i64) -> anyhow::Result<()> {
     let Some(row) = users::find_by_id(&state.db, user).await? else {
         return Ok(());
     };

@@ -28,6 +28,7 @@ pub mod secret_box;
 pub mod security;
 pub mod sessions;
 pub mod sign_in;
+pub mod sign_in_flow;
 pub mod sign_in_history;
 pub mod time_format;
 pub mod user_agent;

@@ -1,7 +1,7 @@
 //! Telling people about changes to their account through an independent channel
 //! (e-mail via the outbox; delivery is the worker's job).
 
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::UserId;
 use crate::store::outbox::{self, NewMessage};
 
@@ -12,7 +12,7 @@ pub struct Notice<'a> {
     pub body: &'a str,
 }
 
-pub async fn email(state: &AppState, notice: Notice<'_>) -> anyhow::Result<()> {
+pub async fn email(state: &Services, notice: Notice<'_>) -> anyhow::Result<()> {
     outbox::enqueue(
         state.db.pool(),
         NewMessage {

@@ -3,7 +3,7 @@
 //! dead-letter state. A mail outage delays messages; it never loses them.
 
 use crate::providers::mail::{Email, MailError, Mailer};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::outbox;
 
 /// How long a claimed message is hidden from other workers while it is being sent.
@@ -20,7 +20,7 @@ pub struct DeliveryReport {
 
 /// Sends up to `batch` due e-mails once; the worker calls this on a timer.
 pub async fn deliver_due(
-    state: &AppState,
+    state: &Services,
     mailer: &dyn Mailer,
     max_attempts: i64,
     batch: i64,
@@ -71,7 +71,7 @@ pub struct Failure<'a> {
 /// is permanent or the attempts are used up, left as failed. Returns whether it is
 /// now dead.
 pub async fn record_failure(
-    state: &AppState,
+    state: &Services,
     message: &outbox::ClaimedMessage,
     failure: Failure<'_>,
 ) -> anyhow::Result<bool> {

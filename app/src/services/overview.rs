@@ -3,10 +3,10 @@
 use super::time_format::utc_minutes;
 use crate::domain::views::{AdminSummary, CountRow, LockedAccountView};
 use crate::domain::{MfaState, Role};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::users::{self, GroupColumn};
 
-pub async fn locked_accounts(state: &AppState) -> anyhow::Result<Vec<LockedAccountView>> {
+pub async fn locked_accounts(state: &Services) -> anyhow::Result<Vec<LockedAccountView>> {
     let rows = users::locked_at(&state.db, state.clock.now()).await?;
     Ok(rows
         .into_iter()
@@ -18,7 +18,7 @@ pub async fn locked_accounts(state: &AppState) -> anyhow::Result<Vec<LockedAccou
         .collect())
 }
 
-pub async fn admin(state: &AppState) -> anyhow::Result<AdminSummary> {
+pub async fn admin(state: &Services) -> anyhow::Result<AdminSummary> {
     let by_role = users::count_by(&state.db, GroupColumn::Role).await?;
     let by_state = users::count_by(&state.db, GroupColumn::MfaState).await?;
     let count_of = |rows: &[(String, i64)], key: &str| {

@@ -7,7 +7,7 @@ use super::audit::{self, AuditRecord};
 use super::caller::Caller;
 use super::password_policy::{NewPassword, PasswordRuleError};
 use super::sign_in::confirm_password;
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::{UserId, app_passwords, remembered_devices, users};
 use anyhow::Context;
@@ -38,16 +38,19 @@ pub struct Revoked {
 
 /// Checks the current password and the rules for the new one, and hashes it.
 pub async fn check(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     current: SecretString,
     new: SecretString,
     ip: IpAddr,
 ) -> anyhow::Result<Result<CheckedPassword, ChangeRefusal>> {
-    if !confirm_password(state, caller.user_id, current, ip).await? {
+    if !confirm_password(state, caller.subject.id, current, ip).await? {
         return Ok(Err(ChangeRefusal::CurrentWrong));
     }
-    let names = [caller.username.as_str(), caller.display_name.as_str()];
+    let names = [
+        caller.subject.username.as_str(),
+        caller.subject.display_name.as_str(),
+    ];
     let new = match NewPassword::parse(new, &names) {
         Ok(password) => password,
         Err(rule) => return Ok(Err(ChangeRefusal::Rule(rule))),
@@ -79,12 +82,15 @@ pub async fn replace(
 /// Changes the password; returns the session epoch the caller's session continues
 /// in (every other session of theirs is over).
 pub async fn change(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     current: SecretString,
     new: SecretString,
     ip: IpAddr,
 ) -> anyhow::Result<Result<i64, ChangeRefusal>> {
+    // The current password is this change's proof of identity (as on every
+    // portal); an agent viewing the account may not change it.
+    caller.require_writable()?;
     let password = match check(state, caller, current, new, ip).await? {
         Ok(password) => password,
         Err(refusal) => return Ok(Err(refusal)),
@@ -96,8 +102,8 @@ pub async fn change(
         .begin()
         .await
         .context("starting a password change")?;
-    let revoked = replace(&mut tx, caller.user_id, password, now).await?;
-    let actor = caller.actor();
+    let revoked = replace(&mut tx, caller.subject.id, password, now).await?;
+    let actor = caller.audit_actor();
     let detail = format!(
         "password changed; other sessions ended, {} remembered browsers forgotten, {} app passwords revoked",
         revoked.browsers, revoked.app_passwords
@@ -105,7 +111,7 @@ pub async fn change(
     let ip = ip.to_string();
     let record = AuditRecord {
         actor: &actor,
-        subject: Some(caller.user_id),
+        subject: Some(caller.subject.id),
         action: "password.changed",
         detail: &detail,
         ip: Some(&ip),
@@ -113,8 +119,8 @@ pub async fn change(
     audit::record(&mut *tx, now, record).await?;
     let message = NewMessage {
         channel: "email",
-        user: Some(caller.user_id),
-        recipient: &caller.email,
+        user: Some(caller.subject.id),
+        recipient: &caller.subject.email,
         subject: "Your password was changed",
         body: "The password of your MFA Portal account was changed and every other session was signed out. If this was not you, contact your helpdesk now.",
         now,

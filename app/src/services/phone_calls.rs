@@ -6,7 +6,7 @@ use super::audit::{self, Actor, AuditRecord};
 use super::phones::{self, Purpose, Requester};
 use crate::domain::views::ChallengeStatus;
 use crate::domain::{ResultCode, VoiceMode};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
 use crate::store::phone_challenges::{self, ChallengeRow};
 use crate::store::{UserId, users};
@@ -43,7 +43,7 @@ fn challenge_ip(challenge: &ChallengeRow) -> IpAddr {
 
 /// Records the sign-in event for a decided call (not for adding a phone).
 async fn record(
-    state: &AppState,
+    state: &Services,
     challenge: &ChallengeRow,
     code: ResultCode,
 ) -> anyhow::Result<()> {
@@ -64,7 +64,7 @@ async fn record(
 /// was typed, so an empty answer never approves). `0` reports fraud; the number
 /// the sign-in page shows (`match`) or `1` (`press`) approves; anything else
 /// denies and counts toward the account's lockout like a wrong code.
-pub async fn answered(state: &AppState, token: &str, digits: &str) -> anyhow::Result<CallOutcome> {
+pub async fn answered(state: &Services, token: &str, digits: &str) -> anyhow::Result<CallOutcome> {
     let Some(challenge) = phone_challenges::find_by_token(&state.db, token).await? else {
         return Ok(CallOutcome::Ignored);
     };
@@ -112,7 +112,7 @@ pub async fn answered(state: &AppState, token: &str, digits: &str) -> anyhow::Re
 }
 
 /// A call that verified a phone being added: the phone becomes a method.
-async fn approve_enrolment(state: &AppState, challenge: &ChallengeRow) -> anyhow::Result<()> {
+async fn approve_enrolment(state: &Services, challenge: &ChallengeRow) -> anyhow::Result<()> {
     let user = users::find_by_id(&state.db, UserId(challenge.user_id))
         .await?
         .context("the caller's account is gone")?;
@@ -132,7 +132,7 @@ async fn approve_enrolment(state: &AppState, challenge: &ChallengeRow) -> anyhow
 /// 0#: a fraud report row (source `call`), an audit entry, the admins' alert and
 /// the person's notice, in one transaction. Further texts, calls and pushes to the
 /// person stay blocked while the report is open (see `fraud::prompts_blocked`).
-async fn report_fraud(state: &AppState, challenge: &ChallengeRow, now: i64) -> anyhow::Result<()> {
+async fn report_fraud(state: &Services, challenge: &ChallengeRow, now: i64) -> anyhow::Result<()> {
     let user = UserId(challenge.user_id);
     let challenge_ref = challenge.id.to_string();
     let alert = super::fraud::call_fraud_alert(state, user, challenge, now).await?;
@@ -198,7 +198,7 @@ async fn report_fraud(state: &AppState, challenge: &ChallengeRow, now: i64) -> a
 }
 
 /// The gateway's final word on a call: if nobody answered, it was not approved.
-pub async fn finished(state: &AppState, token: &str, call_status: &str) -> anyhow::Result<()> {
+pub async fn finished(state: &Services, token: &str, call_status: &str) -> anyhow::Result<()> {
     let Some(challenge) = phone_challenges::find_by_token(&state.db, token).await? else {
         return Ok(());
     };
@@ -223,7 +223,7 @@ pub async fn finished(state: &AppState, token: &str, call_status: &str) -> anyho
 }
 
 /// The outbox gave up on a text or call: the waiting page says so.
-pub async fn delivery_failed(state: &AppState, outbox_id: i64) -> anyhow::Result<()> {
+pub async fn delivery_failed(state: &Services, outbox_id: i64) -> anyhow::Result<()> {
     let Some(challenge) = phone_challenges::find_by_outbox(&state.db, outbox_id).await? else {
         return Ok(());
     };
@@ -248,7 +248,7 @@ pub async fn delivery_failed(state: &AppState, outbox_id: i64) -> anyhow::Result
 
 /// Where the requester's challenge stands.
 pub async fn status(
-    state: &AppState,
+    state: &Services,
     who: &Requester,
     challenge_id: i64,
     purpose: Purpose,
@@ -269,7 +269,7 @@ pub async fn status(
 
 /// Takes an approved call for the sign-in or confirmation it was for, once.
 pub async fn take_approval(
-    state: &AppState,
+    state: &Services,
     who: &Requester,
     challenge_id: i64,
     purpose: Purpose,

@@ -7,7 +7,7 @@
 use super::outbox_delivery::{DeliveryReport, Failure, doubling_delay, record_failure};
 use super::{phone_calls, phones};
 use crate::providers::phone::{Call, CallScript, PhoneError, Sms, SmsSender, VoiceCaller};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::outbox::{self, Channels, ClaimedMessage};
 
 const LEASE_SECS: i64 = 60;
@@ -20,7 +20,7 @@ pub struct PhoneProviders<'a> {
 }
 
 pub async fn deliver_due(
-    state: &AppState,
+    state: &Services,
     providers: &PhoneProviders<'_>,
     max_attempts: i64,
     batch: i64,
@@ -57,7 +57,7 @@ pub async fn deliver_due(
 }
 
 async fn deliver_one(
-    state: &AppState,
+    state: &Services,
     providers: &PhoneProviders<'_>,
     message: &ClaimedMessage,
 ) -> Result<(), PhoneError> {

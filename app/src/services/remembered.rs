@@ -1,7 +1,7 @@
 //! "Remember this device": a random token in a cookie, its keyed hash in the
 //! database, valid for the configured number of days, revocable one by one.
 
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::UserId;
 use crate::store::remembered_devices;
 use data_encoding::BASE64URL_NOPAD;
@@ -13,7 +13,7 @@ pub const COOKIE_NAME: &str = "mfa_device";
 /// Creates a remembered device and returns the token for the cookie, or `None` when
 /// the policy has remembering turned off.
 pub async fn remember(
-    state: &AppState,
+    state: &Services,
     user: UserId,
     label: &str,
 ) -> anyhow::Result<Option<String>> {
@@ -31,7 +31,7 @@ pub async fn remember(
 }
 
 pub async fn is_remembered(
-    state: &AppState,
+    state: &Services,
     user: UserId,
     token: Option<&str>,
 ) -> anyhow::Result<bool> {

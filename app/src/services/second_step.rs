@@ -7,7 +7,7 @@ use super::lockout;
 use super::portal_settings;
 use super::sign_in::EventDraft;
 use crate::domain::{OtpCode, ResultCode, SignInMethod};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::{UserId, methods, users};
 use std::net::IpAddr;
 
@@ -33,7 +33,7 @@ pub enum CodeRefusal {
 
 /// Verifies the code; on success returns the id of the sign-in event recorded.
 pub async fn verify(
-    state: &AppState,
+    state: &Services,
     user_id: UserId,
     attempt: CodeAttempt,
 ) -> anyhow::Result<Result<i64, CodeRefusal>> {

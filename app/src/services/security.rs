@@ -2,30 +2,33 @@
 //! notices and audit entries that go with changes, and remembered devices.
 
 use super::audit::{self, Actor, AuditRecord};
-use super::caller::Caller;
+use super::caller::{Caller, Person, Verified};
 use super::notify::{self, Notice};
 use super::time_format::utc_minutes;
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MethodName, MfaState, Username};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::methods::{self, MethodRow};
 use crate::store::{UserId, remembered_devices, users};
 use anyhow::Context;
 
-pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecuritySummary> {
+pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecuritySummary> {
     let now = state.clock.now();
-    let user = users::find_by_id(&state.db, caller.user_id)
+    let user = users::find_by_id(&state.db, caller.subject.id)
         .await?
         .ok_or_else(|| {
-            anyhow::anyhow!("the signed-in user {} no longer exists", caller.user_id.0)
+            anyhow::anyhow!(
+                "the signed-in user {} no longer exists",
+                caller.subject.id.0
+            )
         })?;
-    let methods: Vec<MethodView> = methods::list_active(&state.db, caller.user_id)
+    let methods: Vec<MethodView> = methods::list_active(&state.db, caller.subject.id)
         .await?
         .into_iter()
         .filter(|m| m.kind == methods::KIND_TOTP)
         .map(method_view)
         .collect();
-    let devices = remembered_devices::list_valid(&state.db, caller.user_id, now)
+    let devices = remembered_devices::list_valid(&state.db, caller.subject.id, now)
         .await?
         .into_iter()
         .map(|d| DeviceView {
@@ -40,10 +43,10 @@ pub async fn info(state: &AppState, caller: &Caller) -> anyhow::Result<SecurityS
         devices,
         sessions: super::sessions::where_signed_in(state, caller).await?,
         mfa_state: user.mfa_state,
-        recently_verified: caller.recently_verified(now),
+        recently_verified: caller.recently_verified(now).is_ok(),
         app_passwords: super::app_passwords::list(state, caller).await?,
-        phones: super::phones::list(state, caller.user_id).await?,
-        phone_setup: super::phones::setup(state, caller.user_id).await?,
+        phones: super::phones::list(state, caller.subject.id).await?,
+        phone_setup: super::phones::setup(state, caller.subject.id).await?,
         default_method: super::default_method::view(state, caller).await?,
     })
 }
@@ -65,12 +68,13 @@ pub fn method_view(row: MethodRow) -> MethodView {
 }
 
 pub async fn rename(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     method_id: i64,
     name: &MethodName,
 ) -> anyhow::Result<bool> {
-    methods::rename(&state.db, caller.user_id, method_id, name.as_str()).await
+    caller.require_writable()?;
+    methods::rename(&state.db, caller.subject.id, method_id, name.as_str()).await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,17 +86,18 @@ pub enum RemoveRefusal {
     NotFound,
 }
 
+/// Removing a method is a change to how one signs in: it needs the step-up.
 pub async fn remove(
-    state: &AppState,
-    caller: &Caller,
+    state: &Services,
+    caller: &Verified<Caller>,
     method_id: i64,
     ip: &str,
 ) -> anyhow::Result<Result<(), RemoveRefusal>> {
-    let Some(user) = users::find_by_id(&state.db, caller.user_id).await? else {
+    let Some(user) = users::find_by_id(&state.db, caller.subject.id).await? else {
         return Ok(Err(RemoveRefusal::NotFound));
     };
     let keep_one = user.mfa_state == MfaState::Enforced;
-    if let Some(phone) = crate::store::phones::find(&state.db, caller.user_id, method_id).await?
+    if let Some(phone) = crate::store::phones::find(&state.db, caller.subject.id, method_id).await?
         && phone.set_by_org
         && !super::portal_settings::load(&state.db)
             .await?
@@ -103,11 +108,12 @@ pub async fn remove(
     // "Keep the last method" counts then deletes: only atomic while the person's
     // row is held (two parallel removals would otherwise each see the other left).
     let mut tx = state.db.begin().await?;
-    users::lock_row(&mut tx, caller.user_id).await?;
-    let removed = methods::delete_for_user(&mut *tx, caller.user_id, method_id, keep_one).await?;
+    users::lock_row(&mut tx, caller.subject.id).await?;
+    let removed =
+        methods::delete_for_user(&mut *tx, caller.subject.id, method_id, keep_one).await?;
     tx.commit().await.context("committing a method removal")?;
     let Some(name) = removed else {
-        let exists = methods::list_active(&state.db, caller.user_id)
+        let exists = methods::list_active(&state.db, caller.subject.id)
             .await?
             .iter()
             .any(|m| m.id == method_id);
@@ -124,8 +130,8 @@ pub async fn remove(
     );
     notice(
         state,
-        caller.user_id,
-        &caller.email,
+        caller.subject.id,
+        &caller.subject.email,
         "A sign-in method was removed from your account",
         &body,
     )
@@ -136,16 +142,15 @@ pub async fn remove(
 /// Audit entry and e-mail for a newly activated method; `what` describes it, as in
 /// `an authenticator app named "Phone"`.
 pub async fn method_added(
-    state: &AppState,
-    user: UserId,
-    username: &str,
-    email: &str,
+    state: &Services,
+    owner: &Person,
     what: &str,
     ip: &str,
 ) -> anyhow::Result<()> {
+    let user = owner.id;
     let actor = Actor::User {
         id: user,
-        username: username.to_owned(),
+        username: owner.username.clone(),
     };
     let detail = format!("added {what}");
     let record = AuditRecord {
@@ -162,7 +167,7 @@ pub async fn method_added(
     notice(
         state,
         user,
-        email,
+        &owner.email,
         "A sign-in method was added to your account",
         &body,
     )
@@ -170,13 +175,15 @@ pub async fn method_added(
 }
 
 pub async fn revoke_device(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     device_id: i64,
     ip: &str,
 ) -> anyhow::Result<bool> {
+    caller.require_writable()?;
     let revoked =
-        remembered_devices::revoke(&state.db, caller.user_id, device_id, state.clock.now()).await?;
+        remembered_devices::revoke(&state.db, caller.subject.id, device_id, state.clock.now())
+            .await?;
     if revoked {
         record_change(
             state,
@@ -192,7 +199,7 @@ pub async fn revoke_device(
 
 /// Sets a user's MFA state (command line for now; the admin section later).
 pub async fn set_mfa_state(
-    state: &AppState,
+    state: &Services,
     username: &Username,
     mfa_state: MfaState,
     actor: &Actor,
@@ -214,16 +221,16 @@ pub async fn set_mfa_state(
 }
 
 async fn record_change(
-    state: &AppState,
+    state: &Services,
     caller: &Caller,
     action: &str,
     detail: &str,
     ip: &str,
 ) -> anyhow::Result<()> {
-    let actor = caller.actor();
+    let actor = caller.audit_actor();
     let record = AuditRecord {
         actor: &actor,
-        subject: Some(caller.user_id),
+        subject: Some(caller.subject.id),
         action,
         detail,
         ip: Some(ip),
@@ -232,7 +239,7 @@ async fn record_change(
 }
 
 async fn notice(
-    state: &AppState,
+    state: &Services,
     user: UserId,
     email: &str,
     subject: &str,

@@ -6,7 +6,7 @@ use super::remembered;
 use super::{limits, lockout};
 use crate::domain::text::escape_control;
 use crate::domain::{MfaState, ResultCode, Username};
-use crate::state::AppState;
+use crate::state::Services;
 use crate::store::sign_in_events::{self, NewSignInEvent};
 use crate::store::users::{self, UserRow};
 use crate::store::{UserId, methods};
@@ -55,7 +55,7 @@ pub enum SignInRefusal {
 }
 
 pub async fn sign_in(
-    state: &AppState,
+    state: &Services,
     attempt: SignInAttempt,
 ) -> anyhow::Result<Result<SignedIn, SignInRefusal>> {
     let now = state.clock.now();
@@ -130,7 +130,7 @@ pub async fn sign_in(
 
 /// Whether a second step is due, and the event code that says so.
 async fn next_step(
-    state: &AppState,
+    state: &Services,
     user: &UserRow,
     device_token: Option<&str>,
 ) -> anyhow::Result<(SignInNext, ResultCode)> {
@@ -161,7 +161,7 @@ async fn next_step(
 /// Re-checks a signed-in user's password (confirming identity before their first
 /// method). A wrong password counts toward lockout like at sign-in.
 pub async fn confirm_password(
-    state: &AppState,
+    state: &Services,
     user_id: UserId,
     password: SecretString,
     ip: IpAddr,
@@ -228,7 +228,7 @@ impl EventDraft {
 
     pub(crate) async fn record(
         &self,
-        state: &AppState,
+        state: &Services,
         user_id: Option<UserId>,
         code: ResultCode,
     ) -> anyhow::Result<i64> {

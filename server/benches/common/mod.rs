@@ -5,6 +5,7 @@
 use app::domain::{EmailAddress, MfaState, Role, Username};
 use app::services::accounts::{self, NewAccount};
 use app::services::audit::Actor;
+use app::services::caller::{Caller, SessionFacts, Verified};
 use app::services::{Clock, SystemClock};
 use secrecy::SecretString;
 use server::config::Config;
@@ -52,6 +53,26 @@ pub async fn create_user(
     Ok(accounts::create(state, account, &Actor::System("bench"))
         .await?
         .id)
+}
+
+/// `user` as a session that proved a second factor just now presents them: what a
+/// service that changes sign-in methods demands.
+#[allow(dead_code)] // not every bench changes methods
+pub async fn verified_caller(
+    state: &app::state::AppState,
+    user: app::store::UserId,
+) -> anyhow::Result<Verified<Caller>> {
+    let person = app::store::users::find_by_id(&state.db, user)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("bench user missing"))?;
+    let now = state.clock.now();
+    let facts = SessionFacts {
+        sign_in_event_id: 0,
+        verified_at: Some(now),
+        session_row: None,
+        session_epoch: 0,
+    };
+    Ok(Caller::themselves(person.into(), facts).recently_verified(now)?)
 }
 
 pub fn client() -> anyhow::Result<reqwest::Client> {

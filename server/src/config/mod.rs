@@ -2,8 +2,12 @@
 //! environment variables (and plain `DATABASE_URL`). Bad values stop start-up with
 //! the key's name and what is wrong with it.
 
+mod environment;
+mod validation;
+
 use app::domain::{MfaState, VoiceMode};
 use app::providers::mail::SmtpTls;
+use environment::{ENV_PREFIX, TEXT_KEYS, text_settings_from};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use secrecy::SecretString;
@@ -179,54 +183,6 @@ pub enum ConfigError {
     Invalid { key: &'static str, problem: String },
 }
 
-const ENV_PREFIX: &str = "MFA_PORTAL_";
-
-/// Keys whose values are text, whatever they look like. `MFA_PORTAL_CONFIG` names
-/// the file (read by the command line) and is not a key.
-const TEXT_KEYS: &[&str] = &[
-    "bind",
-    "public_url",
-    "database_url",
-    "site_root",
-    "secret_key_file",
-    "totp_issuer",
-    "smtp_host",
-    "smtp_username",
-    "smtp_password",
-    "mail_from",
-    "phone_default_region",
-    "twilio_base_url",
-    "twilio_account_sid",
-    "twilio_auth_token",
-    "twilio_from_number",
-];
-
-/// The text settings among environment variables: plain `DATABASE_URL`, then
-/// `MFA_PORTAL_<KEY>` (which wins).
-fn text_settings_from(
-    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
-) -> std::collections::BTreeMap<String, String> {
-    let mut plain_database_url = None;
-    let mut values = std::collections::BTreeMap::new();
-    for (name, value) in vars {
-        let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
-            continue;
-        };
-        if name == "DATABASE_URL" {
-            plain_database_url = Some(value.to_owned());
-        } else if let Some(key) = name.strip_prefix(ENV_PREFIX) {
-            let key = key.to_ascii_lowercase();
-            if TEXT_KEYS.contains(&key.as_str()) {
-                values.insert(key, value.to_owned());
-            }
-        }
-    }
-    if let Some(url) = plain_database_url {
-        values.entry("database_url".to_owned()).or_insert(url);
-    }
-    values
-}
-
 impl Config {
     /// How many password hashes may run at once: Argon2id is CPU-bound, so more
     /// than one per core only adds memory (19 MiB each), not speed.
@@ -262,153 +218,6 @@ impl Config {
         let config: Config = figment.extract().map_err(Box::new)?;
         config.validate()?;
         Ok(config)
-    }
-
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key, problem: &str| {
-            Err(ConfigError::Invalid {
-                key,
-                problem: problem.to_owned(),
-            })
-        };
-        if !matches!(self.public_url.scheme(), "http" | "https") || self.public_url.host().is_none()
-        {
-            return invalid(
-                "public_url",
-                "must be an http:// or https:// URL with a host",
-            );
-        }
-        if !(self.database_url.starts_with("sqlite:")
-            || self.database_url.starts_with("postgres:")
-            || self.database_url.starts_with("postgresql:"))
-        {
-            return invalid("database_url", "must start with sqlite: or postgres:");
-        }
-        if self.session_idle_minutes == 0 {
-            return invalid("session_idle_minutes", "must be at least 1");
-        }
-        if self.session_absolute_hours == 0 {
-            return invalid("session_absolute_hours", "must be at least 1");
-        }
-        if u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60 {
-            return invalid(
-                "session_idle_minutes",
-                "must not exceed session_absolute_hours",
-            );
-        }
-        if !(1..=100).contains(&self.lockout_threshold) {
-            return invalid("lockout_threshold", "must be between 1 and 100");
-        }
-        if self.lockout_minutes == 0 || self.lockout_max_minutes < self.lockout_minutes {
-            return invalid(
-                "lockout_minutes",
-                "must be at least 1 and at most lockout_max_minutes",
-            );
-        }
-        if self.sign_in_per_ip_per_minute == 0 {
-            return invalid("sign_in_per_ip_per_minute", "must be at least 1");
-        }
-        if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
-            return invalid("max_body_bytes", "must be between 1024 and 16777216");
-        }
-        let issuer_len = self.totp_issuer.chars().count();
-        if !(1..=64).contains(&issuer_len)
-            || self.totp_issuer.contains(':')
-            || self.totp_issuer.chars().any(char::is_control)
-        {
-            return invalid("totp_issuer", "must have 1 to 64 characters and no colon");
-        }
-        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return invalid(
-                "mail_from",
-                "must be an address like `MFA Portal <mfa@example.com>`",
-            );
-        }
-        if self.outbox_poll_seconds == 0 || self.outbox_max_attempts == 0 {
-            return invalid(
-                "outbox_poll_seconds",
-                "outbox_poll_seconds and outbox_max_attempts must be at least 1",
-            );
-        }
-        if self.smtp_username.is_some() != self.smtp_password.is_some() {
-            return invalid(
-                "smtp_username",
-                "set both smtp_username and smtp_password, or neither",
-            );
-        }
-        if !(1..=100).contains(&self.app_passwords_max) {
-            return invalid("app_passwords_max", "must be between 1 and 100");
-        }
-        if self.api_per_minute == 0 {
-            return invalid("api_per_minute", "must be at least 1");
-        }
-        if self
-            .fraud_alert_addresses
-            .iter()
-            .any(|a| app::domain::EmailAddress::parse(a).is_err())
-        {
-            return invalid(
-                "fraud_alert_addresses",
-                "must be a list of e-mail addresses like [\"security@example.com\"]",
-            );
-        }
-        self.validate_phone()?;
-        if self.remember_mfa_days > 365 {
-            return invalid("remember_mfa_days", "must be between 0 and 365");
-        }
-        Ok(())
-    }
-
-    fn validate_phone(&self) -> Result<(), ConfigError> {
-        let invalid = |key, problem: &str| {
-            Err(ConfigError::Invalid {
-                key,
-                problem: problem.to_owned(),
-            })
-        };
-        if isocountry::CountryCode::for_alpha2(&self.phone_default_region).is_err() {
-            return invalid(
-                "phone_default_region",
-                "must be a two-letter country code like NL",
-            );
-        }
-        let limits = [
-            self.phone_per_number_per_hour,
-            self.phone_per_user_per_hour,
-            self.phone_per_ip_per_hour,
-            self.phone_per_country_per_hour,
-            self.phone_max_attempts,
-        ];
-        if limits.contains(&0) {
-            return invalid(
-                "phone_per_number_per_hour",
-                "the phone_per_… limits and phone_max_attempts must be at least 1",
-            );
-        }
-        if self.twilio_timeout_seconds == 0 || self.twilio_timeout_seconds > 120 {
-            return invalid("twilio_timeout_seconds", "must be between 1 and 120");
-        }
-        if self.phone_provider == Some(PhoneProviderKind::Twilio) {
-            if self.twilio_account_sid.as_deref().is_none_or(str::is_empty)
-                || self.twilio_auth_token.is_none()
-            {
-                return invalid(
-                    "twilio_account_sid",
-                    "the twilio provider needs twilio_account_sid and twilio_auth_token",
-                );
-            }
-            let from_ok = self
-                .twilio_from_number
-                .as_deref()
-                .is_some_and(|n| app::domain::PhoneNumber::parse("", n).is_ok());
-            if !from_ok {
-                return invalid(
-                    "twilio_from_number",
-                    "must be a valid number in international form, like +3197010000000",
-                );
-            }
-        }
-        Ok(())
     }
 
     /// The phone provider in effect: the configured one, else `dev` in development

@@ -1,0 +1,80 @@
+//! Phones as sign-in methods: adding one (verified by a text or a call before it
+//! counts: `enrolment`), texts and calls for the second step and for confirming
+//! identity (`challenges`), checking codes (`verification`), queueing what is sent
+//! (`sending`) under the hourly abuse limits (`limits`). Every send goes through the
+//! outbox, sealed.
+
+mod challenges;
+mod enrolment;
+mod limits;
+mod sending;
+mod verification;
+
+pub use challenges::{bound_challenge, resend, start, start_for_method};
+pub use enrolment::{NewPhoneInput, activate, add, list, set_by_organisation, setup};
+pub use sending::open_body;
+pub use verification::verify_code;
+
+use super::sign_in::EventDraft;
+use crate::domain::{AppError, ResultCode};
+use crate::state::Services;
+use crate::store::{UserId, users};
+use std::net::IpAddr;
+
+/// What a code or call is for; a challenge only counts for its own purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Verifying a phone being added.
+    Enrol,
+    /// The second step of a sign-in.
+    SignIn,
+    /// Confirming identity before changing methods.
+    Confirm,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Enrol => "enrol",
+            Purpose::SignIn => "sign_in",
+            Purpose::Confirm => "confirm",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Purpose> {
+        [Purpose::Enrol, Purpose::SignIn, Purpose::Confirm]
+            .into_iter()
+            .find(|p| p.as_str() == raw)
+    }
+}
+
+/// Who asks, and the sign-in (its first event) the challenge is bound to.
+#[derive(Clone, Debug)]
+pub struct Requester {
+    pub user: UserId,
+    pub bound_event_id: i64,
+    pub ip: IpAddr,
+    pub user_agent: String,
+}
+
+pub(crate) type Outcome<T> = anyhow::Result<Result<T, AppError>>;
+
+pub(crate) fn refused<T>(err: AppError) -> Outcome<T> {
+    Ok(Err(err))
+}
+
+pub(crate) async fn event(
+    state: &Services,
+    ip: &IpAddr,
+    user_agent: &str,
+    user: UserId,
+    code: ResultCode,
+) -> anyhow::Result<i64> {
+    let username = users::find_by_id(&state.db, user)
+        .await?
+        .map(|u| u.username)
+        .unwrap_or_default();
+    EventDraft::from_parts(&username, *ip, user_agent, state.clock.now())
+        .record(state, Some(user), code)
+        .await
+}

@@ -1,0 +1,105 @@
+//! Checking a code from a text or a code call: the challenge's tries and the
+//! account's attempts are claimed before the code is compared.
+
+use super::challenges::{bound_challenge, closed_error};
+use super::enrolment::activate;
+use super::{Outcome, Purpose, Requester, event, refused};
+use crate::domain::{AppError, OtpCode, PhoneChannel, ResultCode};
+use crate::services::lockout;
+use crate::services::phone_codes;
+use crate::services::portal_settings;
+use crate::services::time_format::utc_minutes;
+use crate::state::Services;
+use crate::store::phone_challenges;
+use crate::store::{methods, users};
+use anyhow::Context;
+
+/// Checks a code from a text (or a code call). On success the challenge is used up
+/// and, for a phone being added, the phone becomes a method. Returns the sign-in
+/// event recorded (for the second step and confirmations).
+pub async fn verify_code(
+    state: &Services,
+    who: &Requester,
+    challenge_id: i64,
+    purpose: Purpose,
+    code: &OtpCode,
+) -> Outcome<Option<i64>> {
+    let Some(challenge) = bound_challenge(state, who, challenge_id, purpose).await? else {
+        return refused(AppError::PhoneChallengeOver);
+    };
+    let Some(user) = users::find_by_id(&state.db, who.user).await? else {
+        return refused(AppError::PhoneChallengeOver);
+    };
+    let now = state.clock.now();
+    let counts_as_sign_in = purpose != Purpose::Enrol;
+    let channel = PhoneChannel::parse(&challenge.channel).context("challenge channel")?;
+    if counts_as_sign_in
+        && !portal_settings::load(&state.db)
+            .await?
+            .allows(channel.method())
+    {
+        return refused(AppError::MethodNotAllowed);
+    }
+    // Both limits are claimed before the code is compared: the challenge's five
+    // tries first (the tighter one), then the account's (for sign-ins and
+    // confirmations), so a burst at one challenge never takes more than five of
+    // the account's attempts.
+    let claimed =
+        phone_challenges::claim_try(&state.db, challenge.id, now, phone_codes::MAX_FAILURES)
+            .await?;
+    if !claimed {
+        let current = bound_challenge(state, who, challenge_id, purpose)
+            .await?
+            .unwrap_or(challenge);
+        return refused(closed_error(&current, now));
+    }
+    let account_claim = if counts_as_sign_in {
+        match lockout::claim(state, user.id).await? {
+            Ok(claim) => Some(claim),
+            Err(until) => {
+                return refused(AppError::AccountLocked {
+                    until: utc_minutes(until),
+                });
+            }
+        }
+    } else {
+        None
+    };
+    let expected = challenge.code_mac.as_deref().unwrap_or_default();
+    let given = state.keys.phone_code_mac(challenge.id, code.as_str());
+    let matches: bool = subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), given.as_bytes()).into();
+    if !matches || expected.is_empty() {
+        if let Some(claim) = account_claim {
+            claim.failed(state, who.ip).await?;
+            event(
+                state,
+                &who.ip,
+                &who.user_agent,
+                who.user,
+                ResultCode::TextMessageOTPIncorrect,
+            )
+            .await?;
+        }
+        return refused(AppError::PhoneCodeIncorrect);
+    }
+    let success = if challenge.channel == "sms" {
+        ResultCode::TextMessageAuthenticated
+    } else {
+        ResultCode::PINEntered
+    };
+    if !phone_challenges::decide(&state.db, challenge.id, "used", success.code(), now).await? {
+        if let Some(claim) = account_claim {
+            claim.handed_back(state).await?;
+        }
+        return refused(AppError::PhoneChallengeOver);
+    }
+    let Some(claim) = account_claim else {
+        return activate(state, who, &user, challenge.method_id)
+            .await
+            .map(|r| r.map(|()| None));
+    };
+    claim.succeeded(state).await?;
+    methods::touch(&state.db, who.user, challenge.method_id, now).await?;
+    let event_id = event(state, &who.ip, &who.user_agent, who.user, success).await?;
+    Ok(Ok(Some(event_id)))
+}
