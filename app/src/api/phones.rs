@@ -49,15 +49,21 @@ pub async fn phone_setup() -> Result<Option<crate::domain::views::PhoneSetupView
 /// this also completes the sign-in.
 #[server(endpoint = "verify_phone")]
 pub async fn verify_phone(challenge_id: i64, code: String) -> Result<(), AppError> {
-    use crate::services::phones::{self, Purpose};
+    use crate::services::phones::{self, ChallengePurpose};
     let ctx = super::guard::request()?;
     let code = parse_code(&ctx, &code)?;
     let enroller = ctx.enroller().await?;
     let who = enrolment_requester(&ctx, &enroller)?;
-    phones::verify_code(&ctx.state, &who, challenge_id, Purpose::Enrol, &code)
-        .await
-        .map_err(|e| ctx.internal(e))?
-        .map_err(|e| ctx.refuse(e))?;
+    phones::verify_code(
+        &ctx.state,
+        &who,
+        challenge_id,
+        ChallengePurpose::Enrol,
+        &code,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
+    .map_err(|e| ctx.refuse(e))?;
     finish_registration(&ctx, &enroller).await
 }
 
@@ -85,7 +91,7 @@ pub async fn phone_status(
     remember: Option<String>,
 ) -> Result<ChallengeStatus, AppError> {
     use crate::services::phone_calls;
-    use crate::services::phones::Purpose;
+    use crate::services::phones::ChallengePurpose;
     let ctx = super::guard::request()?;
     let (who, purpose) = requester_for(&ctx, &purpose).await?;
     let status = phone_calls::status(&ctx.state, &who, challenge_id, purpose)
@@ -96,11 +102,11 @@ pub async fn phone_status(
         return Ok(status);
     }
     match purpose {
-        Purpose::Enrol => {
+        ChallengePurpose::Enrol => {
             let enroller = ctx.enroller().await?;
             finish_registration(&ctx, &enroller).await?;
         }
-        Purpose::SignIn | Purpose::Confirm => {
+        ChallengePurpose::SignIn | ChallengePurpose::Confirm => {
             let taken = phone_calls::take_approval(&ctx.state, &who, challenge_id, purpose)
                 .await
                 .map_err(|e| ctx.internal(e))?;
@@ -152,7 +158,7 @@ pub async fn verify_phone_sign_in(
         .map_err(|e| ctx.refuse(e))?
         .unwrap_or(who.bound_event_id);
     complete(&ctx, purpose, event_id, remember.is_some()).await?;
-    if purpose == phones::Purpose::SignIn {
+    if purpose == phones::ChallengePurpose::SignIn {
         leptos_axum::redirect("/account");
     }
     Ok(())
@@ -166,7 +172,7 @@ mod server_side {
     use super::super::guard::RequestContext;
     use crate::domain::{AppError, OtpCode};
     use crate::services::caller::{Enroller, PendingStage};
-    use crate::services::phones::{Purpose, Requester};
+    use crate::services::phones::{ChallengePurpose, Requester};
     use crate::services::sign_in_flow::{self, SecondStepPassed};
 
     pub fn parse_code(ctx: &RequestContext, raw: &str) -> Result<OtpCode, AppError> {
@@ -199,23 +205,23 @@ mod server_side {
     pub async fn requester_for(
         ctx: &RequestContext,
         purpose: &str,
-    ) -> Result<(Requester, Purpose), AppError> {
-        let purpose = Purpose::parse(purpose).ok_or_else(|| {
+    ) -> Result<(Requester, ChallengePurpose), AppError> {
+        let purpose = ChallengePurpose::parse(purpose).ok_or_else(|| {
             ctx.refuse(AppError::invalid("form", "Reload the page and try again."))
         })?;
         let who = match purpose {
-            Purpose::SignIn => {
+            ChallengePurpose::SignIn => {
                 let pending = ctx.pending(PendingStage::SecondFactor).await?;
                 requester(ctx, pending.user(), pending.event_id)?
             }
-            Purpose::Confirm => {
+            ChallengePurpose::Confirm => {
                 let caller = ctx.require_user().await?;
                 caller
                     .require_writable()
                     .map_err(|refusal| ctx.refuse(refusal.into()))?;
                 requester(ctx, caller.subject.id, caller.sign_in_event_id)?
             }
-            Purpose::Enrol => enrolment_requester(ctx, &ctx.enroller().await?)?,
+            ChallengePurpose::Enrol => enrolment_requester(ctx, &ctx.enroller().await?)?,
         };
         Ok((who, purpose))
     }
@@ -224,12 +230,12 @@ mod server_side {
     /// recently verified.
     pub async fn complete(
         ctx: &RequestContext,
-        purpose: Purpose,
+        purpose: ChallengePurpose,
         event_id: i64,
         remember: bool,
     ) -> Result<(), AppError> {
         match purpose {
-            Purpose::SignIn => {
+            ChallengePurpose::SignIn => {
                 let pending = ctx.pending(PendingStage::SecondFactor).await?;
                 let passed = SecondStepPassed::at_second_step(&pending, event_id);
                 let completed =
@@ -238,8 +244,8 @@ mod server_side {
                         .map_err(|e| ctx.internal(e))?;
                 ctx.finish_sign_in(completed).await
             }
-            Purpose::Confirm => ctx.mark_verified().await,
-            Purpose::Enrol => Ok(()),
+            ChallengePurpose::Confirm => ctx.mark_verified().await,
+            ChallengePurpose::Enrol => Ok(()),
         }
     }
 

@@ -5,6 +5,7 @@ use super::{CodeField, FormAlert, PhoneChallengeStep, TextField};
 use crate::api::phones::StartPhoneSignIn;
 use crate::api::security::ConfirmIdentity;
 use crate::domain::views::{MethodView, PhoneView};
+use crate::domain::{ChallengePurpose, PhoneChannel};
 use leptos::prelude::*;
 
 /// The person's phones, provided by the Security info page for confirming by phone.
@@ -57,26 +58,29 @@ fn ConfirmByPhone(phone: PhoneView, on_done: Callback<()>) -> impl IntoView {
     let start = ServerAction::<StartPhoneSignIn>::new();
     let error = Signal::derive(move || start.value().get().and_then(Result::err));
     let challenge = move || start.value().get().and_then(Result::ok);
-    let ways: Vec<(&'static str, String)> = if phone.takes_sms {
+    let ways: Vec<(PhoneChannel, String)> = if phone.takes_sms {
         vec![
-            ("sms", format!("Text a code to {}", phone.number)),
-            ("voice", format!("Call {}", phone.number)),
+            (
+                PhoneChannel::Sms,
+                format!("Text a code to {}", phone.number),
+            ),
+            (PhoneChannel::Voice, format!("Call {}", phone.number)),
         ]
     } else {
-        vec![("voice", format!("Call {}", phone.number))]
+        vec![(PhoneChannel::Voice, format!("Call {}", phone.number))]
     };
     let method_id = phone.method_id;
     view! {
         {move || match challenge() {
-            Some(c) => view! { <PhoneChallengeStep challenge=c purpose="confirm" on_done /> }.into_any(),
+            Some(c) => view! { <PhoneChallengeStep challenge=c purpose=ChallengePurpose::Confirm on_done /> }.into_any(),
             None => view! {
                 <FormAlert error />
                 <div class="confirm-ways">
                     {ways.iter().cloned().map(|(channel, label)| view! {
                         <ActionForm action=start attr:class="inline-form">
                             <input type="hidden" name="method_id" value=method_id />
-                            <input type="hidden" name="channel" value=channel />
-                            <input type="hidden" name="purpose" value="confirm" />
+                            <input type="hidden" name="channel" value=channel.as_str() />
+                            <input type="hidden" name="purpose" value=ChallengePurpose::Confirm.as_str() />
                             <button type="submit" class="btn btn-primary">{label}</button>
                         </ActionForm>
                     }).collect_view()}

@@ -4,16 +4,16 @@
 
 use super::{CodeField, FormAlert};
 use crate::api::phones::{ResendPhoneCode, VerifyPhone, VerifyPhoneSignIn, phone_status};
-use crate::domain::AppError;
 use crate::domain::views::{ChallengeStatus, PhoneChallengeView};
+use crate::domain::{AppError, ChallengePurpose, PhoneChannel};
 use leptos::prelude::*;
 
-/// `purpose`: "enrol", "sign_in" or "confirm". `on_done` runs after a correct code
+/// `purpose`: what the text or call is for. `on_done` runs after a correct code
 /// or an approved call (sign-in pages navigate on their own).
 #[component]
 pub fn PhoneChallengeStep(
     challenge: PhoneChallengeView,
-    purpose: &'static str,
+    purpose: ChallengePurpose,
     #[prop(default = false)] remember: bool,
     on_done: Callback<()>,
 ) -> impl IntoView {
@@ -28,12 +28,8 @@ pub fn PhoneChallengeStep(
     let resent = move || matches!(resend.value().get(), Some(Ok(_)));
     let what = move || {
         let c = current.get();
-        match (
-            c.channel.as_str(),
-            c.press_to_approve,
-            c.match_number.is_some(),
-        ) {
-            ("sms", _, _) => format!(
+        match (c.channel, c.press_to_approve, c.match_number.is_some()) {
+            (PhoneChannel::Sms, _, _) => format!(
                 "We texted a 6-digit code to {}. It expires at {}.",
                 c.number, c.expires
             ),
@@ -62,7 +58,7 @@ pub fn PhoneChallengeStep(
             })}
             {move || {
                 let c = current.get();
-                if c.channel == "voice" && c.press_to_approve {
+                if c.channel == PhoneChannel::Voice && c.press_to_approve {
                     view! { <CallWait challenge_id=c.challenge_id purpose remember on_done /> }.into_any()
                 } else {
                     view! {
@@ -74,9 +70,9 @@ pub fn PhoneChallengeStep(
             <ActionForm action=resend attr:class="inline-form">
                 <FormAlert error=resend_error />
                 <input type="hidden" name="challenge_id" value=move || current.get().challenge_id />
-                <input type="hidden" name="purpose" value=purpose />
+                <input type="hidden" name="purpose" value=purpose.as_str() />
                 <button type="submit" class="btn btn-link">
-                    {move || if current.get().channel == "sms" { "Send a new code" } else { "Call again" }}
+                    {move || if current.get().channel == PhoneChannel::Sms { "Send a new code" } else { "Call again" }}
                 </button>
                 {move || resent().then(|| view! { <span class="muted small" role="status">" Sent again."</span> })}
             </ActionForm>
@@ -87,14 +83,14 @@ pub fn PhoneChallengeStep(
 #[component]
 fn CodeForm(
     challenge_id: i64,
-    purpose: &'static str,
+    purpose: ChallengePurpose,
     remember: bool,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let enrol = ServerAction::<VerifyPhone>::new();
     let sign_in = ServerAction::<VerifyPhoneSignIn>::new();
     let error = Signal::derive(move || {
-        if purpose == "enrol" {
+        if purpose == ChallengePurpose::Enrol {
             enrol.value().get().and_then(Result::err)
         } else {
             sign_in.value().get().and_then(Result::err)
@@ -113,7 +109,7 @@ fn CodeForm(
         <input type="hidden" name="challenge_id" value=challenge_id />
         <CodeField label="Code from the text or call" error=code_error />
     };
-    if purpose == "enrol" {
+    if purpose == ChallengePurpose::Enrol {
         view! {
             <ActionForm action=enrol attr:class="form" attr:novalidate=true>
                 {fields}
@@ -125,7 +121,7 @@ fn CodeForm(
         view! {
             <ActionForm action=sign_in attr:class="form" attr:novalidate=true>
                 {fields}
-                <input type="hidden" name="purpose" value=purpose />
+                <input type="hidden" name="purpose" value=purpose.as_str() />
                 {remember.then(|| view! { <input type="hidden" name="remember" value="on" /> })}
                 <button type="submit" class="btn btn-primary btn-block">"Verify"</button>
             </ActionForm>
@@ -137,14 +133,14 @@ fn CodeForm(
 /// Asks every two seconds where the challenge stands while it is waiting.
 fn watch_status(
     challenge_id: i64,
-    purpose: &'static str,
+    purpose: ChallengePurpose,
     remember: bool,
 ) -> (RwSignal<ChallengeStatus>, RwSignal<Option<AppError>>) {
     let status = RwSignal::new(ChallengeStatus::Waiting);
     let failure = RwSignal::new(None::<AppError>);
     let poll = Action::new(move |_: &()| async move {
         let remember = remember.then(|| "on".to_owned());
-        phone_status(challenge_id, purpose.to_owned(), remember).await
+        phone_status(challenge_id, purpose.as_str().to_owned(), remember).await
     });
     Effect::new(move |_| match poll.value().get() {
         Some(Ok(now)) => status.set(now),
@@ -172,7 +168,7 @@ fn watch_status(
 #[component]
 fn CallWait(
     challenge_id: i64,
-    purpose: &'static str,
+    purpose: ChallengePurpose,
     remember: bool,
     on_done: Callback<()>,
 ) -> impl IntoView {
@@ -202,7 +198,7 @@ fn CallWait(
 
 /// While a code is on its way: says so at once if delivery finally failed.
 #[component]
-fn DeliveryWatch(challenge_id: i64, purpose: &'static str) -> impl IntoView {
+fn DeliveryWatch(challenge_id: i64, purpose: ChallengePurpose) -> impl IntoView {
     // Only `Unreachable` is shown; a used code ends the waiting without a word.
     let (status, _) = watch_status(challenge_id, purpose, false);
     view! {

@@ -5,6 +5,7 @@ use super::{ConfirmIdentityForm, FormAlert, PhoneChallengeStep, TextField};
 use crate::api::phones::AddPhone;
 use crate::api::security::RemoveMethod;
 use crate::domain::views::{MethodView, PhoneSetupView, PhoneView};
+use crate::domain::{ChallengePurpose, PhoneChannel};
 use leptos::prelude::*;
 
 #[component]
@@ -113,10 +114,10 @@ pub fn AddPhoneForm(setup: PhoneSetupView, on_done: Callback<()>) -> impl IntoVi
             <fieldset class="field choice" aria-describedby="channel-error">
                 <legend>"How should we check it?"</legend>
                 {setup.sms_allowed.then(|| view! {
-                    <div class="check"><input type="radio" id="channel-sms" name="channel" value="sms" checked=true /><label for="channel-sms">"Text me a code"</label></div>
+                    <div class="check"><input type="radio" id="channel-sms" name="channel" value=PhoneChannel::Sms.as_str() checked=true /><label for="channel-sms">"Text me a code"</label></div>
                 })}
                 {setup.voice_allowed.then(|| view! {
-                    <div class="check"><input type="radio" id="channel-voice" name="channel" value="voice" checked=!setup.sms_allowed /><label for="channel-voice">{call_hint}</label></div>
+                    <div class="check"><input type="radio" id="channel-voice" name="channel" value=PhoneChannel::Voice.as_str() checked=!setup.sms_allowed /><label for="channel-voice">{call_hint}</label></div>
                 })}
                 <p class="muted small">"Office and alternate phones take calls only."</p>
                 {move || field("channel").get().map(|text| view! { <p class="field-error" id="channel-error">{text}</p> })}
@@ -125,7 +126,7 @@ pub fn AddPhoneForm(setup: PhoneSetupView, on_done: Callback<()>) -> impl IntoVi
         </ActionForm>
     };
     view! {
-        {move || challenge().map(|c| view! { <PhoneChallengeStep challenge=c purpose="enrol" on_done /> })}
+        {move || challenge().map(|c| view! { <PhoneChallengeStep challenge=c purpose=ChallengePurpose::Enrol on_done /> })}
         <div class:hidden=move || challenge().is_some()>{form}</div>
     }
 }

@@ -1,6 +1,8 @@
 //! Types both sides share: parsed inputs, roles, result codes, errors and the view
 //! models pages render. No I/O lives here.
 
+pub mod audit_action;
+pub mod challenge;
 pub mod email;
 pub mod error;
 pub mod history;
@@ -12,9 +14,12 @@ pub mod result_code;
 pub mod role;
 pub mod sign_in_method;
 pub mod text;
+pub mod text_enum;
 pub mod username;
 pub mod views;
 
+pub use audit_action::AuditAction;
+pub use challenge::{ChallengePurpose, ChallengeState};
 pub use email::EmailAddress;
 pub use error::AppError;
 pub use method_name::MethodName;
@@ -23,5 +28,5 @@ pub use otp_code::OtpCode;
 pub use phone_number::PhoneNumber;
 pub use result_code::ResultCode;
 pub use role::{MfaState, Role};
-pub use sign_in_method::{PhoneChannel, PhoneType, SignInMethod, VoiceMode};
+pub use sign_in_method::{MethodKind, PhoneChannel, PhoneType, SignInMethod, VoiceMode};
 pub use username::Username;

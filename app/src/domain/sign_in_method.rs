@@ -1,44 +1,22 @@
 //! The ways a person can do the second step, as they pick a default, and the kinds
 //! of phone they can register.
 
-use serde::{Deserialize, Serialize};
-
-/// A second-step method a person can make their default.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SignInMethod {
-    /// Approve a notification in the app (comes with the push issue).
-    AppNotification,
-    /// A code from the authenticator app.
-    AppCode,
-    /// A call to a registered phone.
-    PhoneCall,
-    /// A code by text message to a mobile phone.
-    Sms,
+crate::text_enum! {
+    /// A second-step method a person can make their default. Declared strongest
+    /// first: `ALL` is the order methods are offered in when no default applies.
+    pub enum SignInMethod {
+        /// Approve a notification in the app (comes with the push issue).
+        AppNotification = "app_notification",
+        /// A code from the authenticator app.
+        AppCode = "app_code",
+        /// A call to a registered phone.
+        PhoneCall = "phone_call",
+        /// A code by text message to a mobile phone.
+        Sms = "sms",
+    }
 }
 
 impl SignInMethod {
-    /// Strongest first: the order methods are offered in when no default applies.
-    pub const ALL: [SignInMethod; 4] = [
-        SignInMethod::AppNotification,
-        SignInMethod::AppCode,
-        SignInMethod::PhoneCall,
-        SignInMethod::Sms,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignInMethod::AppNotification => "app_notification",
-            SignInMethod::AppCode => "app_code",
-            SignInMethod::PhoneCall => "phone_call",
-            SignInMethod::Sms => "sms",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == raw.trim())
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             SignInMethod::AppNotification => "Notification in the app",
@@ -61,30 +39,34 @@ impl SignInMethod {
     }
 }
 
-/// What a registered phone is; office and alternate phones take calls only.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PhoneType {
-    Mobile,
-    Alternate,
-    Office,
+crate::text_enum! {
+    /// What a registered method is (the `kind` column of `mfa_methods`).
+    pub enum MethodKind {
+        /// An authenticator app (TOTP).
+        Totp = "totp",
+        Phone = "phone",
+    }
+}
+
+impl MethodKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            MethodKind::Totp => "Authenticator app",
+            MethodKind::Phone => "Phone",
+        }
+    }
+}
+
+crate::text_enum! {
+    /// What a registered phone is; office and alternate phones take calls only.
+    pub enum PhoneType {
+        Mobile = "mobile",
+        Alternate = "alternate",
+        Office = "office",
+    }
 }
 
 impl PhoneType {
-    pub const ALL: [PhoneType; 3] = [PhoneType::Mobile, PhoneType::Alternate, PhoneType::Office];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PhoneType::Mobile => "mobile",
-            PhoneType::Alternate => "alternate",
-            PhoneType::Office => "office",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == raw.trim())
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             PhoneType::Mobile => "Mobile phone",
@@ -98,67 +80,35 @@ impl PhoneType {
     }
 }
 
-/// What a sign-in call asks of the person who answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VoiceMode {
-    /// Type the two-digit number the sign-in page shows, then #: proof that the
-    /// person sees the sign-in they approve. 0# reports fraud.
-    Match,
-    /// 1# approves, 0# reports fraud.
-    Press,
-    /// The call reads a code out to type on the page.
-    Code,
+crate::text_enum! {
+    /// What a sign-in call asks of the person who answers.
+    pub enum VoiceMode {
+        /// Type the two-digit number the sign-in page shows, then #: proof that the
+        /// person sees the sign-in they approve. 0# reports fraud.
+        Match = "match",
+        /// 1# approves, 0# reports fraud.
+        Press = "press",
+        /// The call reads a code out to type on the page.
+        Code = "code",
+    }
 }
 
 impl VoiceMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VoiceMode::Match => "match",
-            VoiceMode::Press => "press",
-            VoiceMode::Code => "code",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim() {
-            "match" => Some(VoiceMode::Match),
-            "press" => Some(VoiceMode::Press),
-            "code" => Some(VoiceMode::Code),
-            _ => None,
-        }
-    }
-
     /// Whether the call is answered with keys (rather than reading out a code).
     pub fn answered_by_keys(self) -> bool {
         self != VoiceMode::Code
     }
 }
 
-/// How a code or prompt reaches a phone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PhoneChannel {
-    Sms,
-    Voice,
+crate::text_enum! {
+    /// How a code or prompt reaches a phone.
+    pub enum PhoneChannel {
+        Sms = "sms",
+        Voice = "voice",
+    }
 }
 
 impl PhoneChannel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PhoneChannel::Sms => "sms",
-            PhoneChannel::Voice => "voice",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim() {
-            "sms" => Some(PhoneChannel::Sms),
-            "voice" => Some(PhoneChannel::Voice),
-            _ => None,
-        }
-    }
-
     pub fn method(self) -> SignInMethod {
         match self {
             PhoneChannel::Sms => SignInMethod::Sms,

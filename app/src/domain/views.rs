@@ -57,8 +57,7 @@ pub struct AdminSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MethodView {
     pub id: i64,
-    /// "totp" for now; phones and push come later.
-    pub kind: String,
+    pub kind: super::MethodKind,
     pub kind_label: String,
     pub name: String,
     pub added: String,
@@ -141,8 +140,7 @@ pub struct PhoneChallengeView {
     pub challenge_id: i64,
     /// The phone being verified (`method_id`), for "send again".
     pub method_id: i64,
-    /// `sms` or `voice`.
-    pub channel: String,
+    pub channel: super::PhoneChannel,
     /// The number as the person may see it here (masked before sign-in completes).
     pub number: String,
     /// A call answered with keys: wait for the answer instead of typing a code.
@@ -206,11 +204,19 @@ pub struct SecondStepPhone {
     pub call: bool,
 }
 
+crate::text_enum! {
+    /// What the development phone received.
+    pub enum DevMessageKind {
+        Sms = "sms",
+        Call = "call",
+    }
+}
+
 /// A message on the development phone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DevPhoneMessageView {
     pub id: i64,
-    pub kind: String,
+    pub kind: DevMessageKind,
     pub to: String,
     pub body: String,
     pub at: String,
@@ -237,8 +243,8 @@ pub struct SecondStepView {
     /// Authenticator apps.
     pub methods: Vec<MethodView>,
     pub phones: Vec<SecondStepPhone>,
-    /// What to start with (`SignInMethod::as_str`): the default, or travel mode's.
-    pub start: Option<String>,
+    /// What to start with: the default, or travel mode's.
+    pub start: Option<super::SignInMethod>,
     /// 0 when remembering devices is off.
     pub remember_days: i64,
 }

@@ -6,7 +6,7 @@
 use crate::api::dev_phone::{DevPhoneAnswer, dev_phone_messages};
 use crate::components::{AuthFrame, FormAlert, set_status};
 use crate::domain::AppError;
-use crate::domain::views::DevPhoneMessageView;
+use crate::domain::views::{DevMessageKind, DevPhoneMessageView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -62,14 +62,14 @@ fn Message(message: DevPhoneMessageView, reload: Callback<()>) -> impl IntoView 
             reload.run(());
         }
     });
-    let kind = if message.kind == "sms" {
+    let kind = if message.kind == DevMessageKind::Sms {
         "Text to "
     } else {
         "Call to "
     };
     let id = message.id;
     view! {
-        <li class="method dev-message" data-kind=message.kind.clone()>
+        <li class="method dev-message" data-kind=message.kind.as_str()>
             <div class="method-head">
                 <strong>{kind}{message.to.clone()}</strong>
                 <span class="muted small">{message.at.clone()}</span>

@@ -4,8 +4,8 @@
 use crate::api::mfa::{VerifySecondStep, second_step};
 use crate::api::phones::StartPhoneSignIn;
 use crate::components::{AuthFrame, CodeField, FormAlert, PhoneChallengeStep};
-use crate::domain::AppError;
 use crate::domain::views::SecondStepView;
+use crate::domain::{AppError, ChallengePurpose, PhoneChannel, SignInMethod};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -33,8 +33,8 @@ pub fn SecondStepPage() -> impl IntoView {
 /// One way to do the second step: an app's code, or a text or call to a phone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Way {
-    /// "app", "sms" or "voice"
-    kind: &'static str,
+    /// An app's code, a text or a call.
+    method: SignInMethod,
     method_id: i64,
     label: String,
 }
@@ -44,7 +44,7 @@ fn ways(view: &SecondStepView) -> Vec<Way> {
         .methods
         .iter()
         .map(|m| Way {
-            kind: "app",
+            method: SignInMethod::AppCode,
             method_id: m.id,
             label: format!("Use a code from \u{201c}{}\u{201d}", m.name),
         })
@@ -52,26 +52,25 @@ fn ways(view: &SecondStepView) -> Vec<Way> {
     for phone in &view.phones {
         if phone.sms {
             all.push(Way {
-                kind: "sms",
+                method: SignInMethod::Sms,
                 method_id: phone.method_id,
                 label: format!("Text a code to {}", phone.masked),
             });
         }
         if phone.call {
             all.push(Way {
-                kind: "voice",
+                method: SignInMethod::PhoneCall,
                 method_id: phone.method_id,
                 label: format!("Call {}", phone.masked),
             });
         }
     }
     // The default (or travel mode's method) first.
-    let preferred = match view.start.as_deref() {
-        Some("sms") => "sms",
-        Some("phone_call") => "voice",
-        _ => "app",
+    let preferred = match view.start {
+        Some(method @ (SignInMethod::Sms | SignInMethod::PhoneCall)) => method,
+        _ => SignInMethod::AppCode,
     };
-    all.sort_by_key(|w| w.kind != preferred);
+    all.sort_by_key(|w| w.method != preferred);
     all
 }
 
@@ -83,10 +82,10 @@ fn CodeStep(view: SecondStepView) -> impl IntoView {
         let all = all.clone();
         move || {
             let q = query.read();
-            let kind = q.get("way");
+            let method = q.get("way").and_then(|way| SignInMethod::parse(&way));
             let id = q.get("method").and_then(|m| m.parse::<i64>().ok());
             all.iter()
-                .find(|w| Some(w.kind) == kind.as_deref() && Some(w.method_id) == id)
+                .find(|w| Some(w.method) == method && Some(w.method_id) == id)
                 .or(all.first())
                 .cloned()
         }
@@ -109,7 +108,7 @@ fn CodeStep(view: SecondStepView) -> impl IntoView {
         .collect();
     view! {
         {move || chosen().map(|way| {
-            if way.kind == "app" {
+            if way.method == SignInMethod::AppCode {
                 let name = names.iter().find(|(id, _)| *id == way.method_id).map(|(_, n)| n.clone()).unwrap_or_default();
                 view! { <AppCodeForm method_id=way.method_id name remember_days /> }.into_any()
             } else {
@@ -125,7 +124,7 @@ fn CodeStep(view: SecondStepView) -> impl IntoView {
                         <summary>"Sign in another way"</summary>
                         <ul class="plain-list">
                             {list.into_iter().map(|w| view! {
-                                <li><a href=format!("/sign-in/verify?way={}&method={}", w.kind, w.method_id)>{w.label}</a></li>
+                                <li><a href=format!("/sign-in/verify?way={}&method={}", w.method, w.method_id)>{w.label}</a></li>
                             }).collect_view()}
                         </ul>
                     </details>
@@ -184,22 +183,26 @@ fn PhoneWay(way: Way, remember_days: i64) -> impl IntoView {
     let go_home = Callback::new(move |_| {
         let _ = window().location().set_href("/account");
     });
-    let channel = way.kind;
-    let button = if channel == "sms" {
+    let channel = if way.method == SignInMethod::Sms {
+        PhoneChannel::Sms
+    } else {
+        PhoneChannel::Voice
+    };
+    let button = if channel == PhoneChannel::Sms {
         "Send code"
     } else {
         "Call me"
     };
     view! {
         {move || match challenge() {
-            Some(c) => view! { <PhoneChallengeStep challenge=c purpose="sign_in" remember=remember.get_untracked() on_done=go_home /> }.into_any(),
+            Some(c) => view! { <PhoneChallengeStep challenge=c purpose=ChallengePurpose::SignIn remember=remember.get_untracked() on_done=go_home /> }.into_any(),
             None => view! {
                 <p class="lede">{way.label.clone()}"."</p>
                 <ActionForm action=start attr:class="form">
                     <FormAlert error />
                     <input type="hidden" name="method_id" value=way.method_id />
-                    <input type="hidden" name="channel" value=channel />
-                    <input type="hidden" name="purpose" value="sign_in" />
+                    <input type="hidden" name="channel" value=channel.as_str() />
+                    <input type="hidden" name="purpose" value=ChallengePurpose::SignIn.as_str() />
                     <RememberCheck remember_days checked=remember />
                     <button type="submit" class="btn btn-primary btn-block">{button}</button>
                 </ActionForm>

@@ -6,6 +6,7 @@ use super::phone::{
     Call, CallScript, MATCH_PROMPT, PRESS_PROMPT, PhoneError, Sms, SmsSender, VoiceCaller,
     code_speech,
 };
+use crate::domain::views::DevMessageKind;
 use crate::services::Clock;
 use crate::store::{Db, dev_phone};
 use std::sync::Arc;
@@ -29,9 +30,16 @@ fn stored(err: anyhow::Error) -> PhoneError {
 impl SmsSender for DevPhone {
     async fn send_sms(&self, sms: Sms<'_>) -> Result<String, PhoneError> {
         let now = self.clock.now();
-        let id = dev_phone::insert(self.db.pool(), "sms", sms.to, sms.body, None, now)
-            .await
-            .map_err(stored)?;
+        let id = dev_phone::insert(
+            self.db.pool(),
+            DevMessageKind::Sms,
+            sms.to,
+            sms.body,
+            None,
+            now,
+        )
+        .await
+        .map_err(stored)?;
         Ok(format!("dev-sms-{id}"))
     }
 }
@@ -45,9 +53,16 @@ impl VoiceCaller for DevPhone {
             CallScript::Press { token } => (PRESS_PROMPT.to_owned(), Some(token.as_str())),
             CallScript::Code { code } => (code_speech(code), None),
         };
-        let id = dev_phone::insert(self.db.pool(), "call", call.to, &speech, token, now)
-            .await
-            .map_err(stored)?;
+        let id = dev_phone::insert(
+            self.db.pool(),
+            DevMessageKind::Call,
+            call.to,
+            &speech,
+            token,
+            now,
+        )
+        .await
+        .map_err(stored)?;
         Ok(format!("dev-call-{id}"))
     }
 }

@@ -4,6 +4,7 @@ use super::audit::{self, Actor, AuditRecord};
 use super::caller::Caller;
 use super::password_policy::{NewPassword, PasswordRuleError};
 use super::time_format::utc_minutes;
+use crate::domain::AuditAction;
 use crate::domain::views::{AccountView, SignInSummary};
 use crate::domain::{EmailAddress, MfaState, Role, Username};
 use crate::state::Services;
@@ -85,7 +86,7 @@ pub async fn create(
     let record = AuditRecord {
         actor,
         subject: Some(id),
-        action: "user.created",
+        action: AuditAction::UserCreated,
         detail: &detail,
         ip: None,
     };
@@ -110,15 +111,21 @@ pub fn generate_password() -> SecretString {
     SecretString::from(groups.join("-"))
 }
 
-pub async fn overview(state: &Services, caller: &Caller) -> anyhow::Result<AccountView> {
-    let user = users::find_by_id(&state.db, caller.subject.id)
+/// The subject's row; a signed-in subject whose row is gone is a failure, not a
+/// refusal (sessions of deleted accounts end on their next request).
+pub async fn subject_row(state: &Services, caller: &Caller) -> anyhow::Result<users::UserRow> {
+    users::find_by_id(&state.db, caller.subject.id)
         .await?
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "the signed-in user {} no longer exists",
                 caller.subject.id.0
             )
-        })?;
+        })
+}
+
+pub async fn overview(state: &Services, caller: &Caller) -> anyhow::Result<AccountView> {
+    let user = subject_row(state, caller).await?;
     let previous =
         sign_in_events::last_success_before(&state.db, caller.subject.id, caller.sign_in_event_id)
             .await?;

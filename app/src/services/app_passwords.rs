@@ -2,12 +2,13 @@
 //! gateways): generated here, shown once, stored only as a keyed hash, named,
 //! capped, revocable, and good for the verify endpoint only — never for the portal.
 
-use super::audit::{self, AuditRecord};
+use super::audit;
 use super::caller::{Caller, Verified};
 use super::limits;
 use super::notify::{self, Notice};
 use super::sign_in::EventDraft;
 use super::time_format::utc_minutes;
+use crate::domain::AuditAction;
 use crate::domain::views::AppPasswordView;
 use crate::domain::{MethodName, ResultCode, Username};
 use crate::state::Services;
@@ -64,17 +65,10 @@ pub async fn create(
     let Some(id) = inserted else {
         return Ok(Err(CreateRefusal::AtCap { cap }));
     };
-    let actor = caller.audit_actor();
     let detail = format!("created app password \"{}\"", name.as_str());
     let ip = ip.to_string();
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(caller.subject.id),
-        action: "app_password.created",
-        detail: &detail,
-        ip: Some(&ip),
-    };
-    audit::record(state.db.pool(), now, record).await?;
+    let action = AuditAction::AppPasswordCreated;
+    audit::record_change(state.db.pool(), now, caller, action, &detail, &ip).await?;
     let body = format!(
         "An app password named \"{}\" was created for your MFA Portal account. If this was not you, revoke it on the Security info page and contact your helpdesk.",
         name.as_str()
@@ -148,16 +142,9 @@ async fn audit_revocation(
     ip: IpAddr,
     now: i64,
 ) -> anyhow::Result<()> {
-    let actor = caller.audit_actor();
     let ip = ip.to_string();
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(caller.subject.id),
-        action: "app_password.revoked",
-        detail,
-        ip: Some(&ip),
-    };
-    audit::record(state.db.pool(), now, record).await
+    let action = AuditAction::AppPasswordRevoked;
+    audit::record_change(state.db.pool(), now, caller, action, detail, &ip).await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,7 @@
 //! Recording what happened, by whom, to whom.
 
+use super::caller::Caller;
+use crate::domain::AuditAction;
 use crate::store::audit::{self, NewAuditEntry};
 use crate::store::{Exec, UserId};
 
@@ -13,7 +15,7 @@ pub enum Actor {
 pub struct AuditRecord<'a> {
     pub actor: &'a Actor,
     pub subject: Option<UserId>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub detail: &'a str,
     pub ip: Option<&'a str>,
 }
@@ -40,4 +42,25 @@ pub async fn record<'e>(
         },
     )
     .await
+}
+
+/// Records a change the caller made to the subject's account (their own, unless an
+/// agent acts for them), under the actor's name.
+pub async fn record_change<'e>(
+    exec: impl Exec<'e>,
+    now: i64,
+    caller: &Caller,
+    action: AuditAction,
+    detail: &str,
+    ip: &str,
+) -> anyhow::Result<()> {
+    let actor = caller.audit_actor();
+    let entry = AuditRecord {
+        actor: &actor,
+        subject: Some(caller.subject.id),
+        action,
+        detail,
+        ip: Some(ip),
+    };
+    record(exec, now, entry).await
 }

@@ -6,7 +6,7 @@ use super::caller::Caller;
 use super::portal_settings::{self, PortalSettings};
 use super::time_format::{parse_day, start_of_day, utc_day, utc_minutes};
 use crate::domain::views::{DefaultMethodView, MethodChoice, TravelWindowView};
-use crate::domain::{AppError, PhoneType, SignInMethod};
+use crate::domain::{AppError, MethodKind, SignInMethod};
 use crate::state::Services;
 use crate::store::travel_windows::{self, NewTravelWindow, TravelWindowRow};
 use crate::store::{UserId, methods, phones, users};
@@ -44,11 +44,9 @@ pub async fn available(
     settings: &PortalSettings,
 ) -> anyhow::Result<Vec<SignInMethod>> {
     let rows = methods::list_active(&state.db, user).await?;
-    let has_app = rows.iter().any(|m| m.kind == methods::KIND_TOTP);
+    let has_app = rows.iter().any(|m| m.kind == MethodKind::Totp);
     let phones = phones::list_active(&state.db, user).await?;
-    let has_mobile = phones
-        .iter()
-        .any(|p| PhoneType::parse(&p.phone_type).is_some_and(PhoneType::takes_sms));
+    let has_mobile = phones.iter().any(|p| p.phone_type.takes_sms());
     let has_phone = !phones.is_empty() && state.policy.phone.available;
     Ok(SignInMethod::ALL
         .into_iter()

@@ -1,11 +1,13 @@
 //! "This wasn't me": a fraud report about one of the caller's sign-in events, an
 //! alert to the administrators, and the optional "secure my account" step.
 
-use super::audit::{self, AuditRecord};
+use super::audit;
 use super::caller::Caller;
+use super::notify::{self, Notice};
 use super::password_change::{self, ChangeRefusal};
 use super::sign_in_history;
 use super::time_format::utc_minutes;
+use crate::domain::AuditAction;
 use crate::domain::history::{FraudReportView, HistoryRowView, SecuredView};
 use crate::state::Services;
 use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
@@ -31,12 +33,7 @@ pub async fn report_sign_in(
     let now = state.clock.now();
     let ip = ip.to_string();
     let recipients = alert_recipients(state).await?;
-    let mut tx = state
-        .db
-        .pool()
-        .begin()
-        .await
-        .context("starting a fraud report")?;
+    let mut tx = state.db.begin().await.context("starting a fraud report")?;
     let report = NewFraudReport {
         user: caller.subject.id,
         source: ReportSource::History,
@@ -55,16 +52,16 @@ pub async fn report_sign_in(
             secured: existing.secured_at.is_some(),
         }));
     };
-    let actor = caller.audit_actor();
     let detail = format!("report {report_id} about sign-in event {event_id}");
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(caller.subject.id),
-        action: "fraud.reported",
-        detail: &detail,
-        ip: Some(&ip),
-    };
-    audit::record(&mut *tx, now, record).await?;
+    audit::record_change(
+        &mut *tx,
+        now,
+        caller,
+        AuditAction::FraudReported,
+        &detail,
+        &ip,
+    )
+    .await?;
     let subject = format!(
         "Fraud report: {} did not make a sign-in",
         caller.subject.username
@@ -118,35 +115,32 @@ pub async fn secure_account(
     let ip = ip.to_string();
     let mut tx = state
         .db
-        .pool()
         .begin()
         .await
         .context("starting to secure an account")?;
     let revoked = password_change::replace(&mut tx, caller.subject.id, password, now).await?;
     let epoch = revoked.session_epoch;
     fraud_reports::mark_secured(&mut *tx, report_id, now).await?;
-    let actor = caller.audit_actor();
     let detail = format!(
         "after report {report_id}: password changed, other sessions ended, {} remembered browsers forgotten, {} app passwords revoked",
         revoked.browsers, revoked.app_passwords
     );
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(caller.subject.id),
-        action: "account.secured",
-        detail: &detail,
-        ip: Some(&ip),
-    };
-    audit::record(&mut *tx, now, record).await?;
-    let message = NewMessage {
-        channel: "email",
-        user: Some(caller.subject.id),
-        recipient: &caller.subject.email,
+    audit::record_change(
+        &mut *tx,
+        now,
+        caller,
+        AuditAction::AccountSecured,
+        &detail,
+        &ip,
+    )
+    .await?;
+    let notice = Notice {
+        user: caller.subject.id,
+        email: &caller.subject.email,
         subject: "Your account was secured",
         body: "You reported a sign-in you did not make and secured your MFA Portal account: the password was changed, every other session was signed out, and remembered browsers and app passwords were revoked. Your administrators have been told.",
-        now,
     };
-    outbox::enqueue(&mut *tx, message).await?;
+    notify::email_in(&mut *tx, now, notice).await?;
     tx.commit()
         .await
         .context("committing the secured account")?;

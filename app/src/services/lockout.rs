@@ -7,6 +7,7 @@
 use super::audit::{self, Actor, AuditRecord};
 use super::notify::{self, Notice};
 use super::time_format::utc_minutes;
+use crate::domain::AuditAction;
 use crate::state::Services;
 use crate::store::{UserId, users};
 use std::net::IpAddr;
@@ -97,7 +98,7 @@ async fn lock(
     let record = AuditRecord {
         actor: &Actor::System("lockout"),
         subject: Some(user),
-        action: "account.locked",
+        action: AuditAction::AccountLocked,
         detail: &detail,
         ip: ip.as_deref(),
     };

@@ -3,12 +3,13 @@
 //! audit entry and the e-mail. "Secure my account" (`services::fraud`) reuses the
 //! two halves inside its own, larger transaction.
 
-use super::audit::{self, AuditRecord};
+use super::audit;
 use super::caller::Caller;
+use super::notify::{self, Notice};
 use super::password_policy::{NewPassword, PasswordRuleError};
 use super::sign_in::confirm_password;
+use crate::domain::AuditAction;
 use crate::state::Services;
-use crate::store::outbox::{self, NewMessage};
 use crate::store::{UserId, app_passwords, remembered_devices, users};
 use anyhow::Context;
 use secrecy::SecretString;
@@ -98,34 +99,31 @@ pub async fn change(
     let now = state.clock.now();
     let mut tx = state
         .db
-        .pool()
         .begin()
         .await
         .context("starting a password change")?;
     let revoked = replace(&mut tx, caller.subject.id, password, now).await?;
-    let actor = caller.audit_actor();
     let detail = format!(
         "password changed; other sessions ended, {} remembered browsers forgotten, {} app passwords revoked",
         revoked.browsers, revoked.app_passwords
     );
     let ip = ip.to_string();
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(caller.subject.id),
-        action: "password.changed",
-        detail: &detail,
-        ip: Some(&ip),
-    };
-    audit::record(&mut *tx, now, record).await?;
-    let message = NewMessage {
-        channel: "email",
-        user: Some(caller.subject.id),
-        recipient: &caller.subject.email,
+    audit::record_change(
+        &mut *tx,
+        now,
+        caller,
+        AuditAction::PasswordChanged,
+        &detail,
+        &ip,
+    )
+    .await?;
+    let notice = Notice {
+        user: caller.subject.id,
+        email: &caller.subject.email,
         subject: "Your password was changed",
         body: "The password of your MFA Portal account was changed and every other session was signed out. If this was not you, contact your helpdesk now.",
-        now,
     };
-    outbox::enqueue(&mut *tx, message).await?;
+    notify::email_in(&mut *tx, now, notice).await?;
     tx.commit().await.context("committing a password change")?;
     Ok(Ok(revoked.session_epoch))
 }

@@ -3,9 +3,10 @@
 //! finally failed, and the status a waiting page polls.
 
 use super::audit::{self, Actor, AuditRecord};
-use super::phones::{self, Purpose, Requester};
+use super::phones::{self, ChallengePurpose, Requester};
+use crate::domain::AuditAction;
 use crate::domain::views::ChallengeStatus;
-use crate::domain::{ResultCode, VoiceMode};
+use crate::domain::{ChallengeState, PhoneChannel, ResultCode, VoiceMode};
 use crate::state::Services;
 use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
 use crate::store::phone_challenges::{self, ChallengeRow};
@@ -47,7 +48,7 @@ async fn record(
     challenge: &ChallengeRow,
     code: ResultCode,
 ) -> anyhow::Result<()> {
-    if challenge.purpose != Purpose::Enrol.as_str() {
+    if challenge.purpose != ChallengePurpose::Enrol {
         phones::event(
             state,
             &challenge_ip(challenge),
@@ -70,10 +71,10 @@ pub async fn answered(state: &Services, token: &str, digits: &str) -> anyhow::Re
     };
     let now = state.clock.now();
     let digits = digits.trim();
-    if challenge.status != "open" || now > challenge.expires_at || digits.is_empty() {
+    if challenge.status != ChallengeState::Open || now > challenge.expires_at || digits.is_empty() {
         return Ok(CallOutcome::Ignored);
     }
-    let approves = match challenge.voice_mode.as_deref().and_then(VoiceMode::parse) {
+    let approves = match challenge.voice_mode {
         Some(VoiceMode::Match) => challenge
             .match_number
             .is_some_and(|number| digits == format!("{number:02}")),
@@ -82,25 +83,33 @@ pub async fn answered(state: &Services, token: &str, digits: &str) -> anyhow::Re
     };
     let (status, code, outcome) = if digits == "0" {
         (
-            "fraud",
+            ChallengeState::Fraud,
             ResultCode::FraudCodeEntered,
             CallOutcome::FraudReported,
         )
     } else if approves {
-        ("approved", ResultCode::PINEntered, CallOutcome::Approved)
+        (
+            ChallengeState::Approved,
+            ResultCode::PINEntered,
+            CallOutcome::Approved,
+        )
     } else {
-        ("denied", ResultCode::InvalidPhoneInput, CallOutcome::Denied)
+        (
+            ChallengeState::Denied,
+            ResultCode::InvalidPhoneInput,
+            CallOutcome::Denied,
+        )
     };
     if !phone_challenges::decide(&state.db, challenge.id, status, code.code(), now).await? {
         return Ok(CallOutcome::Ignored);
     }
     record(state, &challenge, code).await?;
     match outcome {
-        CallOutcome::Approved if challenge.purpose == Purpose::Enrol.as_str() => {
+        CallOutcome::Approved if challenge.purpose == ChallengePurpose::Enrol => {
             approve_enrolment(state, &challenge).await?;
         }
         CallOutcome::FraudReported => report_fraud(state, &challenge, now).await?,
-        CallOutcome::Denied if challenge.purpose != Purpose::Enrol.as_str() => {
+        CallOutcome::Denied if challenge.purpose != ChallengePurpose::Enrol => {
             // A wrong number is a wrong guess at the second factor.
             if let Ok(claim) = super::lockout::claim(state, UserId(challenge.user_id)).await? {
                 claim.failed(state, challenge_ip(&challenge)).await?;
@@ -138,7 +147,6 @@ async fn report_fraud(state: &Services, challenge: &ChallengeRow, now: i64) -> a
     let alert = super::fraud::call_fraud_alert(state, user, challenge, now).await?;
     let mut tx = state
         .db
-        .pool()
         .begin()
         .await
         .context("starting a call fraud report")?;
@@ -159,7 +167,7 @@ async fn report_fraud(state: &Services, challenge: &ChallengeRow, now: i64) -> a
     let record = AuditRecord {
         actor: &Actor::System("phone call"),
         subject: Some(user),
-        action: "fraud.reported",
+        action: AuditAction::FraudReported,
         detail: &detail,
         ip: Some(&challenge.ip),
     };
@@ -203,9 +211,9 @@ pub async fn finished(state: &Services, token: &str, call_status: &str) -> anyho
         return Ok(());
     };
     let (status, code) = match call_status {
-        "no-answer" | "busy" => ("denied", ResultCode::CallTimedOut),
-        "failed" | "canceled" => ("unreachable", ResultCode::UnableToPlaceCall),
-        "completed" => ("denied", ResultCode::CallDisconnected),
+        "no-answer" | "busy" => (ChallengeState::Denied, ResultCode::CallTimedOut),
+        "failed" | "canceled" => (ChallengeState::Unreachable, ResultCode::UnableToPlaceCall),
+        "completed" => (ChallengeState::Denied, ResultCode::CallDisconnected),
         _ => return Ok(()),
     };
     if phone_challenges::decide(
@@ -227,7 +235,7 @@ pub async fn delivery_failed(state: &Services, outbox_id: i64) -> anyhow::Result
     let Some(challenge) = phone_challenges::find_by_outbox(&state.db, outbox_id).await? else {
         return Ok(());
     };
-    let code = if challenge.channel == "sms" {
+    let code = if challenge.channel == PhoneChannel::Sms {
         ResultCode::TextMessageCouldNotBeSent
     } else {
         ResultCode::UnableToPlaceCall
@@ -235,7 +243,7 @@ pub async fn delivery_failed(state: &Services, outbox_id: i64) -> anyhow::Result
     if phone_challenges::decide(
         &state.db,
         challenge.id,
-        "unreachable",
+        ChallengeState::Unreachable,
         code.code(),
         state.clock.now(),
     )
@@ -251,19 +259,19 @@ pub async fn status(
     state: &Services,
     who: &Requester,
     challenge_id: i64,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
 ) -> anyhow::Result<Option<ChallengeStatus>> {
     let Some(challenge) = phones::bound_challenge(state, who, challenge_id, purpose).await? else {
         return Ok(None);
     };
     let now = state.clock.now();
-    Ok(Some(match challenge.status.as_str() {
-        "open" if now > challenge.expires_at => ChallengeStatus::Expired,
-        "open" => ChallengeStatus::Waiting,
-        "approved" | "used" => ChallengeStatus::Approved,
-        "fraud" => ChallengeStatus::FraudReported,
-        "unreachable" => ChallengeStatus::Unreachable,
-        _ => ChallengeStatus::Denied,
+    Ok(Some(match challenge.status {
+        ChallengeState::Open if now > challenge.expires_at => ChallengeStatus::Expired,
+        ChallengeState::Open => ChallengeStatus::Waiting,
+        ChallengeState::Approved | ChallengeState::Used => ChallengeStatus::Approved,
+        ChallengeState::Fraud => ChallengeStatus::FraudReported,
+        ChallengeState::Unreachable => ChallengeStatus::Unreachable,
+        ChallengeState::Denied | ChallengeState::Dead => ChallengeStatus::Denied,
     }))
 }
 
@@ -272,12 +280,12 @@ pub async fn take_approval(
     state: &Services,
     who: &Requester,
     challenge_id: i64,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
 ) -> anyhow::Result<bool> {
     let Some(challenge) = phones::bound_challenge(state, who, challenge_id, purpose).await? else {
         return Ok(false);
     };
-    if challenge.status != "approved" {
+    if challenge.status != ChallengeState::Approved {
         return Ok(false);
     }
     // Policy may have stopped allowing calls since this one was placed.

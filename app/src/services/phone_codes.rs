@@ -2,6 +2,7 @@
 //! CSPRNG, valid ten minutes, used once, kept only as a keyed hash bound to their
 //! challenge; and the rules for trying and resending them.
 
+use crate::domain::ChallengeState;
 use crate::store::phone_challenges::{ChallengeRow, ResendRules};
 use rand::Rng;
 use rand::rngs::OsRng;
@@ -49,7 +50,7 @@ pub enum CodeState {
 }
 
 pub fn code_state(challenge: &ChallengeRow, now: i64) -> CodeState {
-    if challenge.status != "open" {
+    if challenge.status != ChallengeState::Open {
         CodeState::Closed
     } else if now > challenge.expires_at {
         CodeState::Expired
@@ -86,14 +87,15 @@ pub fn resend_allowed(challenge: &ChallengeRow, now: i64) -> Result<(), ResendRe
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{ChallengePurpose, PhoneChannel};
 
     fn challenge(now: i64) -> ChallengeRow {
         ChallengeRow {
             id: 1,
             user_id: 1,
             method_id: 1,
-            purpose: "sign_in".into(),
-            channel: "sms".into(),
+            purpose: ChallengePurpose::SignIn,
+            channel: PhoneChannel::Sms,
             voice_mode: None,
             bound_event_id: 1,
             ip: "192.0.2.1".into(),
@@ -106,7 +108,7 @@ mod tests {
             last_sent_at: now,
             failures: 0,
             outbox_id: Some(1),
-            status: "open".into(),
+            status: ChallengeState::Open,
             result_code: None,
             match_number: None,
         }
@@ -141,7 +143,7 @@ mod tests {
     #[test]
     fn a_used_code_or_too_many_failures_closes_the_challenge() {
         let mut row = challenge(1_000);
-        row.status = "used".into();
+        row.status = ChallengeState::Used;
         assert_eq!(code_state(&row, 1_001), CodeState::Closed);
         let mut row = challenge(1_000);
         row.failures = MAX_FAILURES;

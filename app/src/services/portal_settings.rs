@@ -3,6 +3,7 @@
 //! from, and whether people may replace a phone their organisation set.
 
 use super::audit::{self, Actor, AuditRecord};
+use crate::domain::AuditAction;
 use crate::domain::SignInMethod;
 use crate::domain::text::escape_control;
 use crate::store::{Db, settings};
@@ -133,7 +134,7 @@ pub async fn set(
     let record = AuditRecord {
         actor,
         subject: None,
-        action: "policy.changed",
+        action: AuditAction::PolicyChanged,
         detail: &detail,
         ip: None,
     };

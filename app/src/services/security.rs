@@ -5,8 +5,9 @@ use super::audit::{self, Actor, AuditRecord};
 use super::caller::{Caller, Person, Verified};
 use super::notify::{self, Notice};
 use super::time_format::utc_minutes;
+use crate::domain::AuditAction;
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
-use crate::domain::{MethodName, MfaState, Username};
+use crate::domain::{MethodKind, MethodName, MfaState, Username};
 use crate::state::Services;
 use crate::store::methods::{self, MethodRow};
 use crate::store::{UserId, remembered_devices, users};
@@ -14,18 +15,11 @@ use anyhow::Context;
 
 pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecuritySummary> {
     let now = state.clock.now();
-    let user = users::find_by_id(&state.db, caller.subject.id)
-        .await?
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "the signed-in user {} no longer exists",
-                caller.subject.id.0
-            )
-        })?;
+    let user = super::accounts::subject_row(state, caller).await?;
     let methods: Vec<MethodView> = methods::list_active(&state.db, caller.subject.id)
         .await?
         .into_iter()
-        .filter(|m| m.kind == methods::KIND_TOTP)
+        .filter(|m| m.kind == MethodKind::Totp)
         .map(method_view)
         .collect();
     let devices = remembered_devices::list_valid(&state.db, caller.subject.id, now)
@@ -52,14 +46,9 @@ pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecurityS
 }
 
 pub fn method_view(row: MethodRow) -> MethodView {
-    let kind_label = match row.kind.as_str() {
-        methods::KIND_TOTP => "Authenticator app",
-        crate::store::phones::KIND_PHONE => "Phone",
-        _ => "Sign-in method",
-    };
     MethodView {
         id: row.id,
-        kind_label: kind_label.to_owned(),
+        kind_label: row.kind.label().to_owned(),
         kind: row.kind,
         name: row.name,
         added: utc_minutes(row.created_at),
@@ -124,7 +113,7 @@ pub async fn remove(
         }));
     };
     let detail = format!("removed \"{name}\"");
-    record_change(state, caller, "method.removed", &detail, ip).await?;
+    record_change(state, caller, AuditAction::MethodRemoved, &detail, ip).await?;
     let body = format!(
         "The sign-in method \"{name}\" was removed from your MFA Portal account. If this was not you, contact your helpdesk now."
     );
@@ -156,7 +145,7 @@ pub async fn method_added(
     let record = AuditRecord {
         actor: &actor,
         subject: Some(user),
-        action: "method.added",
+        action: AuditAction::MethodAdded,
         detail: &detail,
         ip: Some(ip),
     };
@@ -188,7 +177,7 @@ pub async fn revoke_device(
         record_change(
             state,
             caller,
-            "device.forgotten",
+            AuditAction::DeviceForgotten,
             &format!("device {device_id}"),
             ip,
         )
@@ -212,7 +201,7 @@ pub async fn set_mfa_state(
     let record = AuditRecord {
         actor,
         subject: Some(user.id),
-        action: "user.mfa_state",
+        action: AuditAction::UserMfaState,
         detail: &detail,
         ip: None,
     };
@@ -223,19 +212,12 @@ pub async fn set_mfa_state(
 async fn record_change(
     state: &Services,
     caller: &Caller,
-    action: &str,
+    action: AuditAction,
     detail: &str,
     ip: &str,
 ) -> anyhow::Result<()> {
-    let actor = caller.audit_actor();
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(caller.subject.id),
-        action,
-        detail,
-        ip: Some(ip),
-    };
-    audit::record(state.db.pool(), state.clock.now(), record).await
+    let now = state.clock.now();
+    audit::record_change(state.db.pool(), now, caller, action, detail, ip).await
 }
 
 async fn notice(

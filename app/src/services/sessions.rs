@@ -6,11 +6,12 @@
 //! The web layer stores a [`SignedInRecord`] in the browser's session and asks
 //! [`resolve`] for the caller; nothing here knows about cookies.
 
-use super::audit::{self, AuditRecord};
+use super::audit;
 use super::caller::{Caller, LAST_SEEN_GRANULARITY_SECS, Person, SessionFacts};
 use super::sign_in::SignedIn;
 use super::time_format::utc_minutes;
 use super::user_agent;
+use crate::domain::AuditAction;
 use crate::domain::text::escape_control;
 use crate::domain::views::SessionView;
 use crate::state::Services;
@@ -179,15 +180,16 @@ pub async fn sign_out_everywhere_else(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let epoch = users::bump_session_epoch(&mut *tx, caller.subject.id).await?;
-    let actor = caller.audit_actor();
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(caller.subject.id),
-        action: "sessions.signed_out_elsewhere",
-        detail: "every other session ended",
-        ip: Some(ip),
-    };
-    audit::record(&mut *tx, now, record).await?;
+    let action = AuditAction::SessionsSignedOutElsewhere;
+    audit::record_change(
+        &mut *tx,
+        now,
+        caller,
+        action,
+        "every other session ended",
+        ip,
+    )
+    .await?;
     tx.commit()
         .await
         .context("committing sign out everywhere")?;

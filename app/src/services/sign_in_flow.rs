@@ -13,7 +13,7 @@ use super::sign_in::{self, SignInNext, SignedIn};
 use super::user_agent;
 use crate::domain::phone_number::mask_e164;
 use crate::domain::views::{SecondStepPhone, SecondStepView};
-use crate::domain::{OtpCode, PhoneType, SignInMethod};
+use crate::domain::{MethodKind, OtpCode, SignInMethod};
 use crate::state::Services;
 use crate::store::{UserId, methods, phones};
 use secrecy::SecretString;
@@ -34,7 +34,7 @@ pub async fn second_step_options(
         .into_iter()
         .filter(|_| sms || call)
         .map(|p| {
-            let takes_sms = PhoneType::parse(&p.phone_type).is_some_and(PhoneType::takes_sms);
+            let takes_sms = p.phone_type.takes_sms();
             SecondStepPhone {
                 method_id: p.method_id,
                 masked: mask_e164(&p.e164, &p.international),
@@ -47,13 +47,13 @@ pub async fn second_step_options(
     let apps = methods::list_active(&state.db, user)
         .await?
         .into_iter()
-        .filter(|m| app_allowed && m.kind == methods::KIND_TOTP)
+        .filter(|m| app_allowed && m.kind == MethodKind::Totp)
         .map(method_view)
         .collect();
     Ok(SecondStepView {
         methods: apps,
         phones,
-        start: start.map(|m| m.as_str().to_owned()),
+        start,
         remember_days: state.policy.remember_mfa_days,
     })
 }
@@ -93,8 +93,8 @@ pub async fn confirm_identity(
         return Ok(Err(ConfirmRefusal::Caller(refusal)));
     }
     let user = caller.subject.id;
-    let has_apps = methods::count_of_kind(&state.db, user, methods::KIND_TOTP).await? > 0;
-    let has_phones = methods::count_of_kind(&state.db, user, phones::KIND_PHONE).await? > 0;
+    let has_apps = methods::count_of_kind(&state.db, user, MethodKind::Totp).await? > 0;
+    let has_phones = methods::count_of_kind(&state.db, user, MethodKind::Phone).await? > 0;
     if !has_apps && has_phones {
         return Ok(Err(ConfirmRefusal::UsePhone));
     }

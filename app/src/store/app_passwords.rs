@@ -3,9 +3,8 @@
 
 use super::{Db, Exec, UserId};
 use anyhow::Context;
-use sqlx::Row;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct AppPasswordRow {
     pub id: i64,
     pub name: String,
@@ -40,25 +39,14 @@ pub async fn insert_under_cap<'e>(
 }
 
 pub async fn list_live(db: &Db, user: UserId) -> anyhow::Result<Vec<AppPasswordRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, AppPasswordRow>(
         "SELECT id, name, created_at, last_used_at, last_used_ip FROM app_passwords \
          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
     )
     .bind(user.0)
     .fetch_all(db.pool())
     .await
-    .context("listing app passwords")?;
-    rows.iter()
-        .map(|row| {
-            Ok(AppPasswordRow {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                created_at: row.try_get("created_at")?,
-                last_used_at: row.try_get("last_used_at")?,
-                last_used_ip: row.try_get("last_used_ip")?,
-            })
-        })
-        .collect()
+    .context("listing app passwords")
 }
 
 /// The live app password of `user` with this MAC: its id and name.
@@ -67,16 +55,14 @@ pub async fn find_live(
     user: UserId,
     secret_mac: &str,
 ) -> anyhow::Result<Option<(i64, String)>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT id, name FROM app_passwords WHERE user_id = $1 AND secret_mac = $2 AND revoked_at IS NULL",
     )
-    .bind(user.0)
+    .bind(user)
     .bind(secret_mac)
     .fetch_optional(db.pool())
     .await
-    .context("looking up an app password")?;
-    row.map(|row| Ok((row.try_get("id")?, row.try_get("name")?)))
-        .transpose()
+    .context("looking up an app password")
 }
 
 pub async fn touch(db: &Db, id: i64, now: i64, ip: &str) -> anyhow::Result<()> {

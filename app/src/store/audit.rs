@@ -1,8 +1,8 @@
 //! The `audit_log` table: who did what to whom, append-only.
 
 use super::{Db, Exec, UserId};
+use crate::domain::AuditAction;
 use anyhow::Context;
-use sqlx::Row;
 
 pub struct NewAuditEntry<'a> {
     pub occurred_at: i64,
@@ -10,7 +10,7 @@ pub struct NewAuditEntry<'a> {
     /// "system", "cli" or the actor's username, for rows whose actor is not a user.
     pub actor_label: &'a str,
     pub subject_user_id: Option<UserId>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub detail: &'a str,
     pub ip: Option<&'a str>,
 }
@@ -35,10 +35,9 @@ pub async fn insert<'e>(exec: impl Exec<'e>, entry: NewAuditEntry<'_>) -> anyhow
 
 /// Actions recorded for a subject, oldest first.
 pub async fn actions_for(db: &Db, subject: UserId) -> anyhow::Result<Vec<String>> {
-    let rows = sqlx::query("SELECT action FROM audit_log WHERE subject_user_id = $1 ORDER BY id")
-        .bind(subject.0)
+    sqlx::query_scalar("SELECT action FROM audit_log WHERE subject_user_id = $1 ORDER BY id")
+        .bind(subject)
         .fetch_all(db.pool())
         .await
-        .context("listing audit entries")?;
-    rows.iter().map(|row| Ok(row.try_get("action")?)).collect()
+        .context("listing audit entries")
 }

@@ -2,13 +2,13 @@
 //! on `/dev/phone` in development mode only.
 
 use super::{Db, Exec};
+use crate::domain::views::DevMessageKind;
 use anyhow::Context;
-use sqlx::Row;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct DevMessageRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: DevMessageKind,
     pub to_number: String,
     pub body: String,
     pub call_token: Option<String>,
@@ -18,7 +18,7 @@ pub struct DevMessageRow {
 
 pub async fn insert<'e>(
     exec: impl Exec<'e>,
-    kind: &str,
+    kind: DevMessageKind,
     to_number: &str,
     body: &str,
     call_token: Option<&str>,
@@ -40,27 +40,14 @@ pub async fn insert<'e>(
 
 /// The latest messages, newest first.
 pub async fn latest(db: &Db, limit: i64) -> anyhow::Result<Vec<DevMessageRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, DevMessageRow>(
         "SELECT id, kind, to_number, body, call_token, created_at, answer \
          FROM dev_phone_messages ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())
     .await
-    .context("listing development phone messages")?;
-    rows.iter()
-        .map(|row| {
-            Ok(DevMessageRow {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                to_number: row.try_get("to_number")?,
-                body: row.try_get("body")?,
-                call_token: row.try_get("call_token")?,
-                created_at: row.try_get("created_at")?,
-                answer: row.try_get("answer")?,
-            })
-        })
-        .collect()
+    .context("listing development phone messages")
 }
 
 /// Records how a call was answered; `None` when it was answered already.

@@ -3,8 +3,6 @@
 
 use super::{Db, Exec, UserId};
 use anyhow::Context;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// Where a report came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +31,7 @@ pub struct NewFraudReport<'a> {
     pub ip: &'a str,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct FraudReportRow {
     pub id: i64,
     pub user_id: i64,
@@ -76,25 +74,23 @@ pub async fn for_event(
 ) -> anyhow::Result<Option<FraudReportRow>> {
     let sql =
         format!("SELECT {COLUMNS} FROM fraud_reports WHERE sign_in_event_id = $1 AND user_id = $2");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, FraudReportRow>(&sql)
         .bind(event_id)
         .bind(user.0)
         .fetch_optional(db.pool())
         .await
-        .context("finding a fraud report")?;
-    row.as_ref().map(from_row).transpose()
+        .context("finding a fraud report")
 }
 
 /// The user's report `id`, if it is theirs.
 pub async fn find(db: &Db, user: UserId, id: i64) -> anyhow::Result<Option<FraudReportRow>> {
     let sql = format!("SELECT {COLUMNS} FROM fraud_reports WHERE id = $1 AND user_id = $2");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, FraudReportRow>(&sql)
         .bind(id)
         .bind(user.0)
         .fetch_optional(db.pool())
         .await
-        .context("reading a fraud report")?;
-    row.as_ref().map(from_row).transpose()
+        .context("reading a fraud report")
 }
 
 /// Notes that the reporter secured their account from this report.
@@ -113,25 +109,11 @@ pub async fn open(db: &Db, limit: i64) -> anyhow::Result<Vec<FraudReportRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM fraud_reports WHERE status = 'open' ORDER BY reported_at, id LIMIT $1"
     );
-    let rows = sqlx::query(&sql)
+    sqlx::query_as::<_, FraudReportRow>(&sql)
         .bind(limit)
         .fetch_all(db.pool())
         .await
-        .context("listing open fraud reports")?;
-    rows.iter().map(from_row).collect()
-}
-
-fn from_row(row: &AnyRow) -> anyhow::Result<FraudReportRow> {
-    Ok(FraudReportRow {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        source: row.try_get("source")?,
-        sign_in_event_id: row.try_get("sign_in_event_id")?,
-        reported_at: row.try_get("reported_at")?,
-        ip: row.try_get("ip")?,
-        status: row.try_get("status")?,
-        secured_at: row.try_get("secured_at")?,
-    })
+        .context("listing open fraud reports")
 }
 
 /// Whether an open report from a prompt (a call's 0#, later a push's "report

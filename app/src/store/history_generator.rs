@@ -68,7 +68,7 @@ pub async fn generate(db: &Db, spec: GenerateSpec) -> anyhow::Result<()> {
 /// and returns the first one's id; their ids are consecutive.
 async fn create_other_users(db: &Db, count: i64, now: i64) -> anyhow::Result<i64> {
     let tag = now.to_string();
-    let mut tx = db.pool().begin().await.context("starting the users")?;
+    let mut tx = db.begin().await.context("starting the users")?;
     let mut ids = Vec::new();
     for n in 0..count {
         let name = format!("generated-{tag}-{n}");

@@ -2,19 +2,17 @@
 //! statement is scoped by the owning user.
 
 use super::{Db, Exec, UserId};
+use crate::domain::MethodKind;
 use anyhow::Context;
-use sqlx::Row;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct MethodRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: MethodKind,
     pub name: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
 }
-
-pub const KIND_TOTP: &str = "totp";
 
 /// Active methods only: a pending enrolment is not a way to sign in.
 pub async fn count_for(db: &Db, user: UserId) -> anyhow::Result<i64> {
@@ -25,8 +23,8 @@ pub async fn count_for(db: &Db, user: UserId) -> anyhow::Result<i64> {
         .context("counting a user's methods")
 }
 
-/// Active methods of one kind (e.g. [`KIND_TOTP`]).
-pub async fn count_of_kind(db: &Db, user: UserId, kind: &str) -> anyhow::Result<i64> {
+/// Active methods of one kind.
+pub async fn count_of_kind(db: &Db, user: UserId, kind: MethodKind) -> anyhow::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM mfa_methods WHERE user_id = $1 AND status = 'active' AND kind = $2",
     )
@@ -38,25 +36,14 @@ pub async fn count_of_kind(db: &Db, user: UserId, kind: &str) -> anyhow::Result<
 }
 
 pub async fn list_active(db: &Db, user: UserId) -> anyhow::Result<Vec<MethodRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, MethodRow>(
         "SELECT id, kind, name, created_at, last_used_at FROM mfa_methods \
          WHERE user_id = $1 AND status = 'active' ORDER BY id",
     )
     .bind(user.0)
     .fetch_all(db.pool())
     .await
-    .context("listing a user's methods")?;
-    rows.iter()
-        .map(|row| {
-            Ok(MethodRow {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                name: row.try_get("name")?,
-                created_at: row.try_get("created_at")?,
-                last_used_at: row.try_get("last_used_at")?,
-            })
-        })
-        .collect()
+    .context("listing a user's methods")
 }
 
 pub async fn rename(db: &Db, user: UserId, method_id: i64, name: &str) -> anyhow::Result<bool> {

@@ -57,5 +57,38 @@ impl Db {
 }
 
 /// Identifies a user row. Obtained from the session or a lookup, never from a form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Read straight from a row (`#[derive(sqlx::FromRow)]`) and bound as the number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
 pub struct UserId(pub i64);
+
+/// A yes/no column: BIGINT 0/1 in our tables, but a computed `EXISTS (…)` is a
+/// boolean on PostgreSQL and an integer on SQLite. Decodes from either.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0
+    }
+}
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <bool as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        let kind = ty.kind();
+        kind == sqlx::any::AnyTypeInfoKind::Bool || kind.is_integer()
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <bool as sqlx::Decode<sqlx::Any>>::decode(value.clone()) {
+            Ok(flag) => Ok(Flag(flag)),
+            Err(_) => <i64 as sqlx::Decode<sqlx::Any>>::decode(value).map(|n| Flag(n != 0)),
+        }
+    }
+}

@@ -37,6 +37,7 @@ pub async fn subjects_for(db: &Db, user: UserId) -> anyhow::Result<Vec<String>> 
         .context("listing queued messages")
 }
 
+#[derive(sqlx::FromRow)]
 pub struct ClaimedMessage {
     pub id: i64,
     pub channel: String,
@@ -82,7 +83,6 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> anyhow::Result<Vec<ClaimedMessage>> {
-    use sqlx::Row;
     let sql = format!(
         "UPDATE outbox SET next_attempt_at = $2 WHERE id IN (SELECT id FROM outbox WHERE \
          {} AND status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
@@ -90,26 +90,13 @@ pub async fn claim_due(
          RETURNING id, channel, recipient, subject, body, attempts",
         channels.condition()
     );
-    let rows = sqlx::query(&sql)
+    let mut claimed: Vec<ClaimedMessage> = sqlx::query_as(&sql)
         .bind(now)
         .bind(lease_until)
         .bind(limit)
         .fetch_all(db.pool())
         .await
         .context("claiming due messages")?;
-    let mut claimed: Vec<ClaimedMessage> = rows
-        .iter()
-        .map(|row| {
-            Ok(ClaimedMessage {
-                id: row.try_get("id")?,
-                channel: row.try_get("channel")?,
-                recipient: row.try_get("recipient")?,
-                subject: row.try_get("subject")?,
-                body: row.try_get("body")?,
-                attempts: row.try_get("attempts")?,
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
     claimed.sort_by_key(|m| m.id);
     Ok(claimed)
 }
@@ -157,11 +144,9 @@ pub async fn mark_failed(
 
 /// Status and attempts of a message (for tests and, later, the admin view).
 pub async fn status_of(db: &Db, id: i64) -> anyhow::Result<(String, i64)> {
-    use sqlx::Row;
-    let row = sqlx::query("SELECT status, attempts FROM outbox WHERE id = $1")
+    sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = $1")
         .bind(id)
         .fetch_one(db.pool())
         .await
-        .context("reading a message's status")?;
-    Ok((row.try_get("status")?, row.try_get("attempts")?))
+        .context("reading a message's status")
 }

@@ -2,17 +2,17 @@
 //! the phone and the sign-in event of the session that asked for it.
 
 use super::{Db, Exec, UserId};
+use crate::domain::{ChallengePurpose, ChallengeState, PhoneChannel, VoiceMode};
 use anyhow::Context;
-use sqlx::Row;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ChallengeRow {
     pub id: i64,
     pub user_id: i64,
     pub method_id: i64,
-    pub purpose: String,
-    pub channel: String,
-    pub voice_mode: Option<String>,
+    pub purpose: ChallengePurpose,
+    pub channel: PhoneChannel,
+    pub voice_mode: Option<VoiceMode>,
     pub bound_event_id: i64,
     pub ip: String,
     pub user_agent: String,
@@ -24,7 +24,7 @@ pub struct ChallengeRow {
     pub last_sent_at: i64,
     pub failures: i64,
     pub outbox_id: Option<i64>,
-    pub status: String,
+    pub status: ChallengeState,
     pub result_code: Option<i64>,
     /// The number a number-matching call asks for (shown on the sign-in page).
     pub match_number: Option<i64>,
@@ -33,9 +33,9 @@ pub struct ChallengeRow {
 pub struct NewChallenge<'a> {
     pub user: UserId,
     pub method_id: i64,
-    pub purpose: &'a str,
-    pub channel: &'a str,
-    pub voice_mode: Option<&'a str>,
+    pub purpose: ChallengePurpose,
+    pub channel: PhoneChannel,
+    pub voice_mode: Option<VoiceMode>,
     pub bound_event_id: i64,
     pub ip: &'a str,
     pub user_agent: &'a str,
@@ -72,63 +72,35 @@ const COLUMNS: &str = "id, user_id, method_id, purpose, channel, voice_mode, bou
      user_agent, code_mac, call_token, created_at, expires_at, sends, last_sent_at, failures, \
      outbox_id, status, result_code, match_number";
 
-fn from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<ChallengeRow> {
-    Ok(ChallengeRow {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        method_id: row.try_get("method_id")?,
-        purpose: row.try_get("purpose")?,
-        channel: row.try_get("channel")?,
-        voice_mode: row.try_get("voice_mode")?,
-        bound_event_id: row.try_get("bound_event_id")?,
-        ip: row.try_get("ip")?,
-        user_agent: row.try_get("user_agent")?,
-        code_mac: row.try_get("code_mac")?,
-        call_token: row.try_get("call_token")?,
-        created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
-        sends: row.try_get("sends")?,
-        last_sent_at: row.try_get("last_sent_at")?,
-        failures: row.try_get("failures")?,
-        outbox_id: row.try_get("outbox_id")?,
-        status: row.try_get("status")?,
-        result_code: row.try_get("result_code")?,
-        match_number: row.try_get("match_number")?,
-    })
-}
-
 /// The user's challenge `id`.
 pub async fn find(db: &Db, user: UserId, id: i64) -> anyhow::Result<Option<ChallengeRow>> {
     let sql = format!("SELECT {COLUMNS} FROM phone_challenges WHERE id = $1 AND user_id = $2");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, ChallengeRow>(&sql)
         .bind(id)
         .bind(user.0)
         .fetch_optional(db.pool())
         .await
-        .context("reading a phone challenge")?;
-    row.as_ref().map(from_row).transpose()
+        .context("reading a phone challenge")
 }
 
 /// The challenge a call's webhook or the development phone names by its token.
 pub async fn find_by_token(db: &Db, token: &str) -> anyhow::Result<Option<ChallengeRow>> {
     let sql = format!("SELECT {COLUMNS} FROM phone_challenges WHERE call_token = $1");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, ChallengeRow>(&sql)
         .bind(token)
         .fetch_optional(db.pool())
         .await
-        .context("reading a call")?;
-    row.as_ref().map(from_row).transpose()
+        .context("reading a call")
 }
 
 /// The challenge whose latest message is outbox row `outbox_id`.
 pub async fn find_by_outbox(db: &Db, outbox_id: i64) -> anyhow::Result<Option<ChallengeRow>> {
     let sql = format!("SELECT {COLUMNS} FROM phone_challenges WHERE outbox_id = $1");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, ChallengeRow>(&sql)
         .bind(outbox_id)
         .fetch_optional(db.pool())
         .await
-        .context("reading a message's challenge")?;
-    row.as_ref().map(from_row).transpose()
+        .context("reading a message's challenge")
 }
 
 /// Stores the (new) code's keyed hash and the message carrying it. A resend keeps
@@ -208,7 +180,7 @@ pub async fn claim_try(db: &Db, id: i64, now: i64, max_tries: i64) -> anyhow::Re
 pub async fn decide(
     db: &Db,
     id: i64,
-    status: &str,
+    status: ChallengeState,
     result_code: i64,
     now: i64,
 ) -> anyhow::Result<bool> {

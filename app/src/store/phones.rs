@@ -1,22 +1,22 @@
 //! The `phone_numbers` table: a phone is a row in `mfa_methods` (kind `phone`) with
 //! its number here. Every statement is scoped by the owning user.
 
-use super::{Db, UserId};
+use super::{Db, Flag, UserId};
+use crate::domain::PhoneType;
 use anyhow::Context;
-use sqlx::Row;
 
-pub const KIND_PHONE: &str = "phone";
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct PhoneRow {
     pub method_id: i64,
     pub name: String,
-    pub phone_type: String,
+    pub phone_type: PhoneType,
     pub e164: String,
     /// As shown: `+31 6 12345678`.
     pub international: String,
     pub region: String,
+    #[sqlx(try_from = "Flag")]
     pub set_by_org: bool,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
@@ -25,7 +25,7 @@ pub struct PhoneRow {
 pub struct NewPhone<'a> {
     pub user: UserId,
     pub name: &'a str,
-    pub phone_type: &'a str,
+    pub phone_type: PhoneType,
     pub e164: &'a str,
     pub international: &'a str,
     pub region: &'a str,
@@ -71,26 +71,10 @@ pub async fn insert(conn: &mut sqlx::AnyConnection, phone: NewPhone<'_>) -> anyh
     Ok(method_id)
 }
 
-const SELECT: &str = "SELECT m.id AS method_id, m.name, m.status, m.created_at, m.last_used_at, \
+const SELECT: &str = "SELECT m.id AS method_id, m.name, \
+     CASE WHEN m.status = 'active' THEN 1 ELSE 0 END AS active, m.created_at, m.last_used_at, \
      p.phone_type, p.e164, p.international, p.region, p.set_by_org \
      FROM mfa_methods m JOIN phone_numbers p ON p.method_id = m.id";
-
-fn from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<PhoneRow> {
-    let status: String = row.try_get("status")?;
-    let set_by_org: i64 = row.try_get("set_by_org")?;
-    Ok(PhoneRow {
-        method_id: row.try_get("method_id")?,
-        name: row.try_get("name")?,
-        phone_type: row.try_get("phone_type")?,
-        e164: row.try_get("e164")?,
-        international: row.try_get("international")?,
-        region: row.try_get("region")?,
-        set_by_org: set_by_org == 1,
-        active: status == "active",
-        created_at: row.try_get("created_at")?,
-        last_used_at: row.try_get("last_used_at")?,
-    })
-}
 
 /// The user's active phones, mobile first.
 pub async fn list_active(db: &Db, user: UserId) -> anyhow::Result<Vec<PhoneRow>> {
@@ -98,24 +82,22 @@ pub async fn list_active(db: &Db, user: UserId) -> anyhow::Result<Vec<PhoneRow>>
         "{SELECT} WHERE m.user_id = $1 AND m.status = 'active' \
          ORDER BY CASE p.phone_type WHEN 'mobile' THEN 0 WHEN 'office' THEN 1 ELSE 2 END, m.id"
     );
-    let rows = sqlx::query(&sql)
-        .bind(user.0)
+    sqlx::query_as::<_, PhoneRow>(&sql)
+        .bind(user)
         .fetch_all(db.pool())
         .await
-        .context("listing a user's phones")?;
-    rows.iter().map(from_row).collect()
+        .context("listing a user's phones")
 }
 
 /// One of the user's phones, pending or active.
 pub async fn find(db: &Db, user: UserId, method_id: i64) -> anyhow::Result<Option<PhoneRow>> {
     let sql = format!("{SELECT} WHERE m.user_id = $1 AND m.id = $2");
-    let row = sqlx::query(&sql)
-        .bind(user.0)
+    sqlx::query_as::<_, PhoneRow>(&sql)
+        .bind(user)
         .bind(method_id)
         .fetch_optional(db.pool())
         .await
-        .context("reading a phone")?;
-    row.as_ref().map(from_row).transpose()
+        .context("reading a phone")
 }
 
 /// Activates a pending phone and removes the active phone of the same type it
@@ -126,11 +108,7 @@ pub async fn activate_replacing(
     method_id: i64,
     now: i64,
 ) -> anyhow::Result<bool> {
-    let mut tx = db
-        .pool()
-        .begin()
-        .await
-        .context("starting a phone activation")?;
+    let mut tx = db.begin().await.context("starting a phone activation")?;
     let activated = sqlx::query(
         "UPDATE mfa_methods SET status = 'active', pending_until = NULL, last_used_at = $3 \
          WHERE id = $1 AND user_id = $2 AND status = 'pending' AND pending_until >= $3",
@@ -164,7 +142,7 @@ pub async fn activate_replacing(
 /// Sets the user's phone of `phone_type` as an admin or import would: active at
 /// once, marked as set by the organisation, replacing any phone of that type.
 pub async fn set_by_organisation(db: &Db, phone: NewPhone<'_>) -> anyhow::Result<i64> {
-    let mut tx = db.pool().begin().await.context("starting to set a phone")?;
+    let mut tx = db.begin().await.context("starting to set a phone")?;
     sqlx::query(
         "DELETE FROM mfa_methods WHERE user_id = $1 AND id IN \
          (SELECT method_id FROM phone_numbers WHERE user_id = $1 AND phone_type = $2)",

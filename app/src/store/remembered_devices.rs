@@ -2,9 +2,8 @@
 
 use super::{Db, Exec, UserId};
 use anyhow::Context;
-use sqlx::Row;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeviceRow {
     pub id: i64,
     pub label: String,
@@ -57,7 +56,7 @@ pub async fn use_if_valid(
 }
 
 pub async fn list_valid(db: &Db, user: UserId, now: i64) -> anyhow::Result<Vec<DeviceRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, DeviceRow>(
         "SELECT id, label, created_at, expires_at, last_used_at FROM remembered_devices \
          WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id DESC",
     )
@@ -65,18 +64,7 @@ pub async fn list_valid(db: &Db, user: UserId, now: i64) -> anyhow::Result<Vec<D
     .bind(now)
     .fetch_all(db.pool())
     .await
-    .context("listing remembered devices")?;
-    rows.iter()
-        .map(|row| {
-            Ok(DeviceRow {
-                id: row.try_get("id")?,
-                label: row.try_get("label")?,
-                created_at: row.try_get("created_at")?,
-                expires_at: row.try_get("expires_at")?,
-                last_used_at: row.try_get("last_used_at")?,
-            })
-        })
-        .collect()
+    .context("listing remembered devices")
 }
 
 pub async fn revoke(db: &Db, user: UserId, id: i64, now: i64) -> anyhow::Result<bool> {

@@ -4,14 +4,10 @@ use super::{Db, Exec};
 use anyhow::Context;
 
 pub async fn all(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
-    use sqlx::Row;
-    let rows = sqlx::query("SELECT key, value FROM policy_settings ORDER BY key")
+    sqlx::query_as("SELECT key, value FROM policy_settings ORDER BY key")
         .fetch_all(db.pool())
         .await
-        .context("reading the policy settings")?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("key")?, row.try_get("value")?)))
-        .collect()
+        .context("reading the policy settings")
 }
 
 pub async fn set<'e>(exec: impl Exec<'e>, key: &str, value: &str, now: i64) -> anyhow::Result<()> {

@@ -1,9 +1,8 @@
 //! The `sign_in_events` table: one row per sign-in attempt, kept for history and audit.
 
-use super::{Db, UserId};
+use super::{Db, Flag, UserId};
 use crate::domain::ResultCode;
 use anyhow::Context;
-use sqlx::Row;
 
 pub struct NewSignInEvent<'a> {
     pub occurred_at: i64,
@@ -45,21 +44,19 @@ pub async fn last_success_before(
     user: UserId,
     before_id: i64,
 ) -> anyhow::Result<Option<(i64, String)>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT occurred_at, ip FROM sign_in_events WHERE user_id = $1 AND succeeded = 1 \
          AND id < $2 ORDER BY id DESC LIMIT 1",
     )
-    .bind(user.0)
+    .bind(user)
     .bind(before_id)
     .fetch_optional(db.pool())
     .await
-    .context("finding the previous sign-in")?;
-    row.map(|row| Ok((row.try_get("occurred_at")?, row.try_get("ip")?)))
-        .transpose()
+    .context("finding the previous sign-in")
 }
 
 /// A stored event as tests and later history pages read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SignInEventRow {
     pub user_id: Option<i64>,
     pub username_typed: String,
@@ -67,32 +64,19 @@ pub struct SignInEventRow {
     pub user_agent: String,
     pub auth_type: String,
     pub app_name: String,
+    #[sqlx(try_from = "Flag")]
     pub succeeded: bool,
     pub result_code: i64,
 }
 
 /// The newest events first, at most `limit`.
 pub async fn latest(db: &Db, limit: i64) -> anyhow::Result<Vec<SignInEventRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, SignInEventRow>(
         "SELECT user_id, username_typed, ip, user_agent, auth_type, app_name, succeeded, result_code \
          FROM sign_in_events ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())
     .await
-    .context("listing sign-in events")?;
-    rows.iter()
-        .map(|row| {
-            Ok(SignInEventRow {
-                user_id: row.try_get("user_id")?,
-                username_typed: row.try_get("username_typed")?,
-                ip: row.try_get("ip")?,
-                user_agent: row.try_get("user_agent")?,
-                auth_type: row.try_get("auth_type")?,
-                app_name: row.try_get("app_name")?,
-                succeeded: row.try_get::<i64, _>("succeeded")? == 1,
-                result_code: row.try_get("result_code")?,
-            })
-        })
-        .collect()
+    .context("listing sign-in events")
 }

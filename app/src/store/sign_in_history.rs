@@ -2,10 +2,8 @@
 //! (occurred_at, id), never OFFSET, so page 1,000 costs what page 1 does and rows
 //! arriving meanwhile neither shift nor repeat anything.
 
-use super::{Db, UserId};
+use super::{Db, Flag, UserId};
 use anyhow::Context;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// Which events to show. Times are unix seconds; `until` is exclusive.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -30,7 +28,7 @@ pub enum PageAt {
     NewerThan(Cursor),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct HistoryRow {
     pub id: i64,
     pub occurred_at: i64,
@@ -38,9 +36,11 @@ pub struct HistoryRow {
     pub user_agent: String,
     pub auth_type: String,
     pub app_name: String,
+    #[sqlx(try_from = "Flag")]
     pub succeeded: bool,
     pub result_code: i64,
     /// Whether the user reported this event ("This wasn't me").
+    #[sqlx(try_from = "Flag")]
     pub reported: bool,
 }
 
@@ -63,18 +63,14 @@ pub async fn page(
     limit: i64,
 ) -> anyhow::Result<(Vec<HistoryRow>, bool)> {
     let (sql, params) = page_query(user, filter, at, limit + 1);
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, HistoryRow>(&sql);
     for param in params {
         query = query.bind(param);
     }
-    let rows = query
+    let mut rows = query
         .fetch_all(db.pool())
         .await
         .context("reading sign-in history")?;
-    let mut rows = rows
-        .iter()
-        .map(from_row)
-        .collect::<anyhow::Result<Vec<_>>>()?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     if matches!(at, PageAt::NewerThan(_)) {
@@ -86,13 +82,12 @@ pub async fn page(
 /// The event `id` if it is one of `user`'s.
 pub async fn find(db: &Db, user: UserId, id: i64) -> anyhow::Result<Option<HistoryRow>> {
     let sql = format!("{SELECT} WHERE e.id = $1 AND e.user_id = $2");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, HistoryRow>(&sql)
         .bind(id)
-        .bind(user.0)
+        .bind(user)
         .fetch_optional(db.pool())
         .await
-        .context("reading a sign-in event")?;
-    row.as_ref().map(from_row).transpose()
+        .context("reading a sign-in event")
 }
 
 const SELECT: &str = "SELECT e.id, e.occurred_at, e.ip, e.user_agent, e.auth_type, e.app_name, \
@@ -147,28 +142,6 @@ fn page_query(user: UserId, filter: HistoryFilter, at: PageAt, limit: i64) -> (S
 fn param(params: &mut Vec<i64>, value: i64) -> String {
     params.push(value);
     format!("${}", params.len())
-}
-
-fn from_row(row: &AnyRow) -> anyhow::Result<HistoryRow> {
-    Ok(HistoryRow {
-        id: row.try_get("id")?,
-        occurred_at: row.try_get("occurred_at")?,
-        ip: row.try_get("ip")?,
-        user_agent: row.try_get("user_agent")?,
-        auth_type: row.try_get("auth_type")?,
-        app_name: row.try_get("app_name")?,
-        succeeded: row.try_get::<i64, _>("succeeded")? == 1,
-        result_code: row.try_get("result_code")?,
-        reported: read_flag(row, "reported")?,
-    })
-}
-
-/// `EXISTS` is a boolean in PostgreSQL and an integer in SQLite.
-fn read_flag(row: &AnyRow, column: &str) -> anyhow::Result<bool> {
-    match row.try_get::<bool, _>(column) {
-        Ok(flag) => Ok(flag),
-        Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
-    }
 }
 
 #[cfg(test)]

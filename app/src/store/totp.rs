@@ -1,13 +1,14 @@
 //! The `totp_secrets` table: sealed seeds and the replay guard.
 
-use super::{Db, UserId};
+use super::{Db, Flag, UserId};
 use anyhow::Context;
-use sqlx::Row;
 
 /// A TOTP method of one user, with its sealed seed (opened only in the service).
+#[derive(sqlx::FromRow)]
 pub struct TotpRow {
     pub method_id: i64,
     pub name: String,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
     pub pending_until: Option<i64>,
     pub sealed_secret: String,
@@ -34,7 +35,7 @@ pub async fn insert_pending(
     totp: NewTotp<'_>,
     seal: impl FnOnce(i64) -> anyhow::Result<String>,
 ) -> anyhow::Result<i64> {
-    let mut tx = db.pool().begin().await.context("starting an enrolment")?;
+    let mut tx = db.begin().await.context("starting an enrolment")?;
     let method_id: i64 = sqlx::query_scalar(
         "INSERT INTO mfa_methods (user_id, kind, name, created_at, status, pending_until) \
          VALUES ($1, 'totp', $2, $3, 'pending', $4) RETURNING id",
@@ -63,31 +64,17 @@ pub async fn insert_pending(
 }
 
 pub async fn find(db: &Db, user: UserId, method_id: i64) -> anyhow::Result<Option<TotpRow>> {
-    let row = sqlx::query(
-        "SELECT m.id, m.name, m.status, m.pending_until, t.sealed_secret, t.algorithm, t.digits, \
+    sqlx::query_as::<_, TotpRow>(
+        "SELECT m.id AS method_id, m.name, CASE WHEN m.status = 'active' THEN 1 ELSE 0 END AS active, \
+         m.pending_until, t.sealed_secret, t.algorithm, t.digits, \
          t.period, t.last_used_step FROM mfa_methods m JOIN totp_secrets t ON t.method_id = m.id \
          WHERE m.id = $1 AND m.user_id = $2",
     )
     .bind(method_id)
-    .bind(user.0)
+    .bind(user)
     .fetch_optional(db.pool())
     .await
-    .context("loading an authenticator app")?;
-    row.map(|row| {
-        let status: String = row.try_get("status")?;
-        Ok(TotpRow {
-            method_id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            active: status == "active",
-            pending_until: row.try_get("pending_until")?,
-            sealed_secret: row.try_get("sealed_secret")?,
-            algorithm: row.try_get("algorithm")?,
-            digits: row.try_get("digits")?,
-            period: row.try_get("period")?,
-            last_used_step: row.try_get("last_used_step")?,
-        })
-    })
-    .transpose()
+    .context("loading an authenticator app")
 }
 
 /// Records `step` as used if it is later than the last used one. One statement, so of

@@ -2,9 +2,8 @@
 
 use super::{Db, Exec, UserId};
 use anyhow::Context;
-use sqlx::Row;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct TravelWindowRow {
     pub id: i64,
     pub starts_at: i64,
@@ -51,7 +50,7 @@ pub async fn current_and_upcoming(
     user: UserId,
     now: i64,
 ) -> anyhow::Result<Vec<TravelWindowRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, TravelWindowRow>(
         "SELECT id, starts_at, ends_at, method, note FROM travel_windows \
          WHERE user_id = $1 AND cancelled_at IS NULL AND ends_at > $2 ORDER BY starts_at, id",
     )
@@ -59,18 +58,7 @@ pub async fn current_and_upcoming(
     .bind(now)
     .fetch_all(db.pool())
     .await
-    .context("listing travel windows")?;
-    rows.iter()
-        .map(|row| {
-            Ok(TravelWindowRow {
-                id: row.try_get("id")?,
-                starts_at: row.try_get("starts_at")?,
-                ends_at: row.try_get("ends_at")?,
-                method: row.try_get("method")?,
-                note: row.try_get("note")?,
-            })
-        })
-        .collect()
+    .context("listing travel windows")
 }
 
 /// Cancels the user's window if it is not over yet.

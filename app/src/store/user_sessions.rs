@@ -3,7 +3,6 @@
 
 use super::{Db, UserId};
 use anyhow::Context;
-use sqlx::Row;
 
 pub struct NewUserSession<'a> {
     pub user: UserId,
@@ -13,7 +12,7 @@ pub struct NewUserSession<'a> {
     pub user_agent: &'a str,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserSessionRow {
     pub id: i64,
     pub started_at: i64,
@@ -78,7 +77,7 @@ pub struct LiveSince {
 
 /// The user's sessions still live: current epoch, not ended, within the timeouts.
 pub async fn live(db: &Db, user: UserId, since: LiveSince) -> anyhow::Result<Vec<UserSessionRow>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, UserSessionRow>(
         "SELECT id, started_at, last_seen_at, ip, user_agent FROM user_sessions \
          WHERE user_id = $1 AND epoch = $2 AND ended_at IS NULL AND last_seen_at >= $3 \
          AND started_at >= $4 ORDER BY last_seen_at DESC, id DESC LIMIT 50",
@@ -89,18 +88,7 @@ pub async fn live(db: &Db, user: UserId, since: LiveSince) -> anyhow::Result<Vec
     .bind(since.started_after)
     .fetch_all(db.pool())
     .await
-    .context("listing live sessions")?;
-    rows.iter()
-        .map(|row| {
-            Ok(UserSessionRow {
-                id: row.try_get("id")?,
-                started_at: row.try_get("started_at")?,
-                last_seen_at: row.try_get("last_seen_at")?,
-                ip: row.try_get("ip")?,
-                user_agent: row.try_get("user_agent")?,
-            })
-        })
-        .collect()
+    .context("listing live sessions")
 }
 
 /// Forgets descriptions of sessions that ended or went quiet before `before`.

@@ -3,11 +3,10 @@
 use super::{Db, Exec, UserId};
 use crate::domain::{EmailAddress, MfaState, Role, Username};
 use anyhow::Context;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use std::fmt;
 
 /// A user row. Holds the password hash, so it is neither `Serialize` nor printed.
+#[derive(sqlx::FromRow)]
 pub struct UserRow {
     pub id: UserId,
     pub username: String,
@@ -50,26 +49,6 @@ pub struct NewUser<'a> {
 const COLUMNS: &str = "id, username, display_name, email, password_hash, role, mfa_state, \
     failed_sign_ins, lockout_count, locked_until, blocked_at, session_epoch, last_locked_at";
 
-fn from_row(row: &AnyRow) -> anyhow::Result<UserRow> {
-    let role: String = row.try_get("role")?;
-    let mfa_state: String = row.try_get("mfa_state")?;
-    Ok(UserRow {
-        id: UserId(row.try_get("id")?),
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        email: row.try_get("email")?,
-        password_hash: row.try_get("password_hash")?,
-        role: role.parse().context("role column")?,
-        mfa_state: mfa_state.parse().context("mfa_state column")?,
-        failed_sign_ins: row.try_get("failed_sign_ins")?,
-        lockout_count: row.try_get("lockout_count")?,
-        locked_until: row.try_get("locked_until")?,
-        blocked_at: row.try_get("blocked_at")?,
-        session_epoch: row.try_get("session_epoch")?,
-        last_locked_at: row.try_get("last_locked_at")?,
-    })
-}
-
 pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<UserId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, email, password_hash, role, mfa_state, \
@@ -90,22 +69,20 @@ pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<UserId> {
 
 pub async fn find_by_username(db: &Db, username: &Username) -> anyhow::Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, UserRow>(&sql)
         .bind(username.as_str())
         .fetch_optional(db.pool())
         .await
-        .context("looking up a user by username")?;
-    row.as_ref().map(from_row).transpose()
+        .context("looking up a user by username")
 }
 
 pub async fn find_by_id(db: &Db, id: UserId) -> anyhow::Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    let row = sqlx::query(&sql)
+    sqlx::query_as::<_, UserRow>(&sql)
         .bind(id.0)
         .fetch_optional(db.pool())
         .await
-        .context("looking up a user by id")?;
-    row.as_ref().map(from_row).transpose()
+        .context("looking up a user by id")
 }
 
 pub async fn exists_any(db: &Db) -> anyhow::Result<bool> {
@@ -125,7 +102,7 @@ pub async fn claim_attempt(
     now: i64,
     threshold: i64,
 ) -> anyhow::Result<Option<(i64, i64)>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 \
          WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) \
          AND failed_sign_ins < $3 RETURNING failed_sign_ins, lockout_count",
@@ -135,9 +112,7 @@ pub async fn claim_attempt(
     .bind(threshold)
     .fetch_optional(db.pool())
     .await
-    .context("claiming a sign-in attempt")?;
-    row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-        .transpose()
+    .context("claiming a sign-in attempt")
 }
 
 /// Uncounts an attempt that turned out right (while the sign-in goes on).
@@ -217,13 +192,10 @@ pub async fn count_by(db: &Db, column: GroupColumn) -> anyhow::Result<Vec<(Strin
         "SELECT {c} AS label, COUNT(*) AS n FROM users GROUP BY {c} ORDER BY {c}",
         c = column.name()
     );
-    let rows = sqlx::query(&sql)
+    sqlx::query_as(&sql)
         .fetch_all(db.pool())
         .await
-        .context("counting users by group")?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("label")?, row.try_get("n")?)))
-        .collect()
+        .context("counting users by group")
 }
 
 /// The columns users may be grouped by; a closed set, so no text reaches the SQL.
@@ -244,12 +216,11 @@ impl GroupColumn {
 
 pub async fn locked_at(db: &Db, now: i64) -> anyhow::Result<Vec<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE locked_until > $1 ORDER BY username");
-    let rows = sqlx::query(&sql)
+    sqlx::query_as::<_, UserRow>(&sql)
         .bind(now)
         .fetch_all(db.pool())
         .await
-        .context("listing locked accounts")?;
-    rows.iter().map(from_row).collect()
+        .context("listing locked accounts")
 }
 
 pub async fn set_mfa_state(db: &Db, id: UserId, state: MfaState) -> anyhow::Result<()> {

@@ -26,7 +26,7 @@ pub async fn newest_message(
             .await
             .unwrap()
             .into_iter()
-            .find(|m| m.kind == kind && m.to_number == to && m.id > after_id);
+            .find(|m| m.kind.as_str() == kind && m.to_number == to && m.id > after_id);
         if let Some(message) = found {
             return message;
         }

@@ -3,10 +3,10 @@
 
 use super::limits::{claim_send_limits, refuse_over_limit};
 use super::sending::{Outgoing, send};
-use super::{Outcome, Purpose, Requester, event, refused};
+use super::{ChallengePurpose, Outcome, Requester, event, refused};
 use crate::domain::phone_number::mask_e164;
 use crate::domain::views::PhoneChallengeView;
-use crate::domain::{AppError, PhoneChannel, PhoneType, ResultCode, VoiceMode};
+use crate::domain::{AppError, ChallengeState, PhoneChannel, ResultCode, VoiceMode};
 use crate::services::phone_codes::{self, CODE_TTL_SECS, CodeState, ResendRefusal};
 use crate::services::portal_settings;
 use crate::services::time_format::utc_minutes;
@@ -21,7 +21,7 @@ pub async fn start_for_method(
     who: &Requester,
     method_id: i64,
     channel: PhoneChannel,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
 ) -> Outcome<PhoneChallengeView> {
     let phone = phones::find(&state.db, who.user, method_id)
         .await?
@@ -38,18 +38,18 @@ pub async fn start(
     who: &Requester,
     phone: &PhoneRow,
     channel: PhoneChannel,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
 ) -> Outcome<PhoneChallengeView> {
     if !state.policy.phone.available {
         return refused(AppError::PhoneUnavailable);
     }
-    if purpose != Purpose::Enrol {
+    if purpose != ChallengePurpose::Enrol {
         let settings = portal_settings::load(&state.db).await?;
         if !settings.allows(channel.method()) {
             return refused(AppError::MethodNotAllowed);
         }
     }
-    let takes_sms = PhoneType::parse(&phone.phone_type).is_some_and(PhoneType::takes_sms);
+    let takes_sms = phone.phone_type.takes_sms();
     if channel == PhoneChannel::Sms && !takes_sms {
         return refused(AppError::MethodNotAllowed);
     }
@@ -65,7 +65,6 @@ pub async fn start(
     let match_number = (voice_mode == Some(VoiceMode::Match)).then(random_match_number);
     let mut tx = state
         .db
-        .pool()
         .begin()
         .await
         .context("starting a phone challenge")?;
@@ -78,9 +77,9 @@ pub async fn start(
         NewChallenge {
             user: who.user,
             method_id: phone.method_id,
-            purpose: purpose.as_str(),
-            channel: channel.as_str(),
-            voice_mode: voice_mode.map(VoiceMode::as_str),
+            purpose,
+            channel,
+            voice_mode,
             bound_event_id: who.bound_event_id,
             ip: &ip,
             user_agent: &who.user_agent,
@@ -100,7 +99,7 @@ pub async fn start(
     send(state, &mut tx, who, message).await?;
     tx.commit().await.context("committing a phone challenge")?;
     state.phone_outbox.notify_one();
-    if purpose == Purpose::SignIn && channel == PhoneChannel::Sms {
+    if purpose == ChallengePurpose::SignIn && channel == PhoneChannel::Sms {
         event(
             state,
             &who.ip,
@@ -136,10 +135,10 @@ fn challenge_view(
     challenge_id: i64,
     channel: PhoneChannel,
     shown_as: Shown,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
 ) -> PhoneChallengeView {
     let shown = phone.international.clone();
-    let number = if purpose == Purpose::SignIn {
+    let number = if purpose == ChallengePurpose::SignIn {
         mask_e164(&phone.e164, &shown)
     } else {
         shown
@@ -147,7 +146,7 @@ fn challenge_view(
     PhoneChallengeView {
         challenge_id,
         method_id: phone.method_id,
-        channel: channel.as_str().to_owned(),
+        channel,
         number,
         press_to_approve: shown_as.voice_mode.is_some_and(VoiceMode::answered_by_keys),
         match_number: shown_as.match_number.map(|n| format!("{n:02}")),
@@ -160,11 +159,11 @@ pub async fn bound_challenge(
     state: &Services,
     who: &Requester,
     challenge_id: i64,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
 ) -> anyhow::Result<Option<ChallengeRow>> {
     Ok(phone_challenges::find(&state.db, who.user, challenge_id)
         .await?
-        .filter(|c| c.bound_event_id == who.bound_event_id && c.purpose == purpose.as_str()))
+        .filter(|c| c.bound_event_id == who.bound_event_id && c.purpose == purpose))
 }
 
 /// Sends a new code (or calls again) for the same challenge: the old code stops
@@ -173,7 +172,7 @@ pub async fn resend(
     state: &Services,
     who: &Requester,
     challenge_id: i64,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
 ) -> Outcome<PhoneChallengeView> {
     let Some(challenge) = bound_challenge(state, who, challenge_id, purpose).await? else {
         return refused(AppError::PhoneChallengeOver);
@@ -188,8 +187,8 @@ pub async fn resend(
     let Some(phone) = phones::find(&state.db, who.user, challenge.method_id).await? else {
         return refused(AppError::PhoneChallengeOver);
     };
-    let channel = PhoneChannel::parse(&challenge.channel).context("challenge channel")?;
-    let mut tx = state.db.pool().begin().await.context("starting a resend")?;
+    let channel = challenge.channel;
+    let mut tx = state.db.begin().await.context("starting a resend")?;
     // The challenge's own cap and gap are claimed first, in one conditional update
     // that also holds the challenge until this resend commits.
     let slot =
@@ -206,7 +205,7 @@ pub async fn resend(
         tx.rollback().await.context("giving back send limits")?;
         return refuse_over_limit(state, who, &phone, channel, which).await;
     }
-    let voice_mode = challenge.voice_mode.as_deref().and_then(VoiceMode::parse);
+    let voice_mode = challenge.voice_mode;
     let token = challenge.call_token.clone();
     let message = Outgoing {
         phone: &phone,
@@ -245,7 +244,7 @@ pub(super) fn closed_error(challenge: &ChallengeRow, now: i64) -> AppError {
     match phone_codes::code_state(challenge, now) {
         CodeState::Expired => AppError::PhoneCodeExpired,
         CodeState::TooManyFailures => AppError::PhoneTooManyTries,
-        _ if challenge.status == "unreachable" => AppError::PhoneUnreachable,
+        _ if challenge.status == ChallengeState::Unreachable => AppError::PhoneUnreachable,
         _ => AppError::PhoneChallengeOver,
     }
 }

@@ -4,7 +4,8 @@
 //! offers, and phones set by the organisation.
 
 use super::challenges::start;
-use super::{Outcome, Purpose, Requester, refused};
+use super::{ChallengePurpose, Outcome, Requester, refused};
+use crate::domain::AuditAction;
 use crate::domain::phone_number::{PhoneNumber, PhoneNumberError};
 use crate::domain::views::{PhoneChallengeView, PhoneSetupView, PhoneView, RegionOption};
 use crate::domain::{AppError, PhoneChannel, PhoneType, SignInMethod};
@@ -83,16 +84,11 @@ pub async fn add(
         return refused(AppError::PhoneSetByOrganisation);
     }
     let now = state.clock.now();
-    let mut tx = state
-        .db
-        .pool()
-        .begin()
-        .await
-        .context("starting to add a phone")?;
+    let mut tx = state.db.begin().await.context("starting to add a phone")?;
     let new_phone = NewPhone {
         user: who.user,
         name: phone_type.label(),
-        phone_type: phone_type.as_str(),
+        phone_type,
         e164: number.e164(),
         international: number.international(),
         region: number.region(),
@@ -105,7 +101,7 @@ pub async fn add(
     let phone = phones::find(&state.db, who.user, method_id)
         .await?
         .context("a phone just added is missing")?;
-    start(state, who, &phone, channel, Purpose::Enrol).await
+    start(state, who, &phone, channel, ChallengePurpose::Enrol).await
 }
 
 /// Whether the person's phone of this type was set by the organisation and policy
@@ -122,7 +118,7 @@ async fn locked_by_org(
     Ok(phones::list_active(&state.db, user)
         .await?
         .iter()
-        .any(|p| p.set_by_org && p.phone_type == phone_type.as_str()))
+        .any(|p| p.set_by_org && p.phone_type == phone_type))
 }
 
 /// Makes a verified phone a method (replacing the person's phone of that type) and
@@ -159,20 +155,14 @@ pub async fn list(state: &Services, user: UserId) -> anyhow::Result<Vec<PhoneVie
     let rows = phones::list_active(&state.db, user).await?;
     Ok(rows
         .into_iter()
-        .map(|p| {
-            let phone_type = PhoneType::parse(&p.phone_type);
-            PhoneView {
-                method_id: p.method_id,
-                type_label: phone_type
-                    .map(PhoneType::label)
-                    .unwrap_or("Phone")
-                    .to_owned(),
-                number: p.international.clone(),
-                takes_sms: phone_type.is_some_and(PhoneType::takes_sms),
-                set_by_org: p.set_by_org,
-                locked: p.set_by_org && !settings.users_may_change_admin_phone,
-                added: utc_minutes(p.created_at),
-            }
+        .map(|p| PhoneView {
+            method_id: p.method_id,
+            type_label: p.phone_type.label().to_owned(),
+            number: p.international.clone(),
+            takes_sms: p.phone_type.takes_sms(),
+            set_by_org: p.set_by_org,
+            locked: p.set_by_org && !settings.users_may_change_admin_phone,
+            added: utc_minutes(p.created_at),
         })
         .collect())
 }
@@ -235,7 +225,7 @@ pub async fn set_by_organisation(
     let phone = NewPhone {
         user: user.id,
         name: phone_type.label(),
-        phone_type: phone_type.as_str(),
+        phone_type,
         e164: number.e164(),
         international: number.international(),
         region: number.region(),
@@ -248,7 +238,7 @@ pub async fn set_by_organisation(
     let record = AuditRecord {
         actor,
         subject: Some(user.id),
-        action: "phone.set_by_org",
+        action: AuditAction::PhoneSetByOrganisation,
         detail: &detail,
         ip: None,
     };

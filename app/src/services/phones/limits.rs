@@ -2,6 +2,7 @@
 //! country, claimed inside the send's transaction.
 
 use super::{Outcome, Requester, refused};
+use crate::domain::AuditAction;
 use crate::domain::phone_number::mask_e164;
 use crate::domain::{AppError, PhoneChannel};
 use crate::services::audit::{self, Actor, AuditRecord};
@@ -77,7 +78,7 @@ pub(super) async fn refuse_over_limit<T>(
     let record = AuditRecord {
         actor: &Actor::System("phone abuse limits"),
         subject: Some(who.user),
-        action: "phone.limit",
+        action: AuditAction::PhoneLimit,
         detail: &detail,
         ip: Some(&ip),
     };

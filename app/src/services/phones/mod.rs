@@ -16,37 +16,11 @@ pub use sending::open_body;
 pub use verification::verify_code;
 
 use super::sign_in::EventDraft;
+pub use crate::domain::ChallengePurpose;
 use crate::domain::{AppError, ResultCode};
 use crate::state::Services;
 use crate::store::{UserId, users};
 use std::net::IpAddr;
-
-/// What a code or call is for; a challenge only counts for its own purpose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// Verifying a phone being added.
-    Enrol,
-    /// The second step of a sign-in.
-    SignIn,
-    /// Confirming identity before changing methods.
-    Confirm,
-}
-
-impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Enrol => "enrol",
-            Purpose::SignIn => "sign_in",
-            Purpose::Confirm => "confirm",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Purpose> {
-        [Purpose::Enrol, Purpose::SignIn, Purpose::Confirm]
-            .into_iter()
-            .find(|p| p.as_str() == raw)
-    }
-}
 
 /// Who asks, and the sign-in (its first event) the challenge is bound to.
 #[derive(Clone, Debug)]

@@ -3,8 +3,8 @@
 
 use super::challenges::{bound_challenge, closed_error};
 use super::enrolment::activate;
-use super::{Outcome, Purpose, Requester, event, refused};
-use crate::domain::{AppError, OtpCode, PhoneChannel, ResultCode};
+use super::{ChallengePurpose, Outcome, Requester, event, refused};
+use crate::domain::{AppError, ChallengeState, OtpCode, PhoneChannel, ResultCode};
 use crate::services::lockout;
 use crate::services::phone_codes;
 use crate::services::portal_settings;
@@ -12,7 +12,6 @@ use crate::services::time_format::utc_minutes;
 use crate::state::Services;
 use crate::store::phone_challenges;
 use crate::store::{methods, users};
-use anyhow::Context;
 
 /// Checks a code from a text (or a code call). On success the challenge is used up
 /// and, for a phone being added, the phone becomes a method. Returns the sign-in
@@ -21,7 +20,7 @@ pub async fn verify_code(
     state: &Services,
     who: &Requester,
     challenge_id: i64,
-    purpose: Purpose,
+    purpose: ChallengePurpose,
     code: &OtpCode,
 ) -> Outcome<Option<i64>> {
     let Some(challenge) = bound_challenge(state, who, challenge_id, purpose).await? else {
@@ -31,8 +30,8 @@ pub async fn verify_code(
         return refused(AppError::PhoneChallengeOver);
     };
     let now = state.clock.now();
-    let counts_as_sign_in = purpose != Purpose::Enrol;
-    let channel = PhoneChannel::parse(&challenge.channel).context("challenge channel")?;
+    let counts_as_sign_in = purpose != ChallengePurpose::Enrol;
+    let channel = challenge.channel;
     if counts_as_sign_in
         && !portal_settings::load(&state.db)
             .await?
@@ -82,12 +81,20 @@ pub async fn verify_code(
         }
         return refused(AppError::PhoneCodeIncorrect);
     }
-    let success = if challenge.channel == "sms" {
+    let success = if challenge.channel == PhoneChannel::Sms {
         ResultCode::TextMessageAuthenticated
     } else {
         ResultCode::PINEntered
     };
-    if !phone_challenges::decide(&state.db, challenge.id, "used", success.code(), now).await? {
+    if !phone_challenges::decide(
+        &state.db,
+        challenge.id,
+        ChallengeState::Used,
+        success.code(),
+        now,
+    )
+    .await?
+    {
         if let Some(claim) = account_claim {
             claim.handed_back(state).await?;
         }
