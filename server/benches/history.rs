@@ -11,8 +11,8 @@ mod common;
 
 use app::domain::MfaState;
 use app::services::{Clock, SystemClock};
-use app::store::history_generator::{self, GenerateSpec};
 use app::store::sign_in_history::{self, Cursor, HistoryFilter, PageAt};
+use app::store::testing::history_generator::{self, GenerateSpec};
 use common::{PASSWORD, client, create_user, env_count, percentile, post};
 use server::config::Config;
 use std::future::Future;

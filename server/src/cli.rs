@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `user …`, `generate sign-ins`.
+//! The command line: `serve` (default), `migrate`, `user …`, `policy …`, and with the
+//! `testing` feature `generate sign-ins`.
 
 use app::domain::{MfaState, PhoneType, Role};
 use clap::{Args, Parser, Subcommand};
@@ -33,17 +34,21 @@ pub enum Command {
     /// Show or change run-time policy (allowed methods, phone countries, …).
     #[command(subcommand)]
     Policy(PolicyCommand),
-    /// Fill the database with synthetic data for benchmarks.
+    /// Fill the database with synthetic data for benchmarks (built with
+    /// `--features testing` only).
+    #[cfg(feature = "testing")]
     #[command(subcommand)]
     Generate(GenerateCommand),
 }
 
+#[cfg(feature = "testing")]
 #[derive(Debug, Subcommand)]
 pub enum GenerateCommand {
     /// Sign-in events: one user's long history among other users' rows.
     SignIns(GenerateSignInsArgs),
 }
 
+#[cfg(feature = "testing")]
 #[derive(Debug, Args)]
 pub struct GenerateSignInsArgs {
     /// The user whose history grows (must exist).

@@ -6,9 +6,11 @@ use app::services::audit::Actor;
 use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
 use server::cli::{
-    Cli, Command, GenerateCommand, GenerateSignInsArgs, PolicyCommand, ServeArgs, UserAddArgs,
-    UserCommand, UserSetMfaArgs, UserSetPhoneArgs,
+    Cli, Command, PolicyCommand, ServeArgs, UserAddArgs, UserCommand, UserSetMfaArgs,
+    UserSetPhoneArgs,
 };
+#[cfg(feature = "testing")]
+use server::cli::{GenerateCommand, GenerateSignInsArgs};
 use server::config::{Config, LogFormat};
 use server::{database, demo, logging, startup};
 use std::io::BufRead;
@@ -55,6 +57,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::SetMfa(args)) => set_mfa(config, args).await,
         Command::User(UserCommand::SetPhone(args)) => set_phone(config, args).await,
         Command::Policy(command) => policy(config, command).await,
+        #[cfg(feature = "testing")]
         Command::Generate(GenerateCommand::SignIns(args)) => generate_sign_ins(config, args).await,
     }
 }
@@ -187,9 +190,10 @@ async fn policy(config: Config, command: PolicyCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "testing")]
 async fn generate_sign_ins(config: Config, args: GenerateSignInsArgs) -> anyhow::Result<()> {
     use app::services::Clock;
-    use app::store::history_generator::{self, GenerateSpec};
+    use app::store::testing::history_generator::{self, GenerateSpec};
     anyhow::ensure!(
         args.user_events >= 0 && args.other_events >= 0 && args.other_users >= 0,
         "counts must not be negative"

@@ -11,6 +11,7 @@ use crate::domain::AuditAction;
 use crate::domain::history::{FraudReportView, HistoryRowView, SecuredView};
 use crate::state::Services;
 use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
+use crate::store::outbox::OutboxChannel;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::users;
 use anyhow::Context;
@@ -285,7 +286,7 @@ async fn queue_alerts(
 ) -> anyhow::Result<()> {
     for recipient in recipients {
         let message = NewMessage {
-            channel: "email",
+            channel: OutboxChannel::Email,
             user: None,
             recipient,
             subject,

@@ -2,6 +2,7 @@
 //! (e-mail via the outbox; delivery is the worker's job).
 
 use crate::state::Services;
+use crate::store::outbox::OutboxChannel;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::{Exec, UserId};
 
@@ -21,7 +22,7 @@ pub async fn email_in<'e>(exec: impl Exec<'e>, now: i64, notice: Notice<'_>) -> 
     outbox::enqueue(
         exec,
         NewMessage {
-            channel: "email",
+            channel: OutboxChannel::Email,
             user: Some(notice.user),
             recipient: notice.email,
             subject: notice.subject,

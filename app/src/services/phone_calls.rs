@@ -9,6 +9,7 @@ use crate::domain::views::ChallengeStatus;
 use crate::domain::{ChallengeState, PhoneChannel, ResultCode, VoiceMode};
 use crate::state::Services;
 use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
+use crate::store::outbox::OutboxChannel;
 use crate::store::phone_challenges::{self, ChallengeRow};
 use crate::store::{UserId, users};
 use anyhow::Context;
@@ -185,7 +186,7 @@ async fn report_fraud(state: &Services, challenge: &ChallengeRow, now: i64) -> a
             now,
         );
         let message = crate::store::outbox::NewMessage {
-            channel: "email",
+            channel: OutboxChannel::Email,
             user: Some(user),
             recipient: &owner.email,
             subject: "You reported a sign-in call as fraud",

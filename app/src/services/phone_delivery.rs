@@ -8,7 +8,7 @@ use super::outbox_delivery::{DeliveryReport, Failure, doubling_delay, record_fai
 use super::{phone_calls, phones};
 use crate::providers::phone::{Call, CallScript, PhoneError, Sms, SmsSender, VoiceCaller};
 use crate::state::Services;
-use crate::store::outbox::{self, Channels, ClaimedMessage};
+use crate::store::outbox::{self, Channels, ClaimedMessage, OutboxChannel};
 
 const LEASE_SECS: i64 = 60;
 const FIRST_RETRY_SECS: i64 = 5;
@@ -63,8 +63,8 @@ async fn deliver_one(
 ) -> Result<(), PhoneError> {
     let body = phones::open_body(state, &message.recipient, &message.body)
         .map_err(|e| PhoneError::Permanent(format!("opening the message: {e:#}")))?;
-    match message.channel.as_str() {
-        "sms" => {
+    match message.channel {
+        OutboxChannel::Sms => {
             providers
                 .sms
                 .send_sms(Sms {
@@ -73,7 +73,7 @@ async fn deliver_one(
                 })
                 .await?;
         }
-        "voice" => {
+        OutboxChannel::Voice => {
             let script: CallScript = serde_json::from_str(&body)
                 .map_err(|e| PhoneError::Permanent(format!("reading the call: {e}")))?;
             providers
@@ -84,10 +84,10 @@ async fn deliver_one(
                 })
                 .await?;
         }
-        other => {
-            return Err(PhoneError::Permanent(format!(
-                "not a phone channel: {other}"
-            )));
+        OutboxChannel::Email => {
+            return Err(PhoneError::Permanent(
+                "an e-mail in the phone queue".to_owned(),
+            ));
         }
     }
     Ok(())

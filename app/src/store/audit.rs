@@ -1,6 +1,6 @@
 //! The `audit_log` table: who did what to whom, append-only.
 
-use super::{Db, Exec, UserId};
+use super::{Exec, UserId};
 use crate::domain::AuditAction;
 use anyhow::Context;
 
@@ -31,13 +31,4 @@ pub async fn insert<'e>(exec: impl Exec<'e>, entry: NewAuditEntry<'_>) -> anyhow
     .await
     .context("writing an audit entry")?;
     Ok(())
-}
-
-/// Actions recorded for a subject, oldest first.
-pub async fn actions_for(db: &Db, subject: UserId) -> anyhow::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT action FROM audit_log WHERE subject_user_id = $1 ORDER BY id")
-        .bind(subject)
-        .fetch_all(db.pool())
-        .await
-        .context("listing audit entries")
 }

@@ -4,21 +4,20 @@
 use super::{Db, Exec, UserId};
 use anyhow::Context;
 
-/// Where a report came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReportSource {
-    History,
-    Call,
-    Push,
+crate::text_enum! {
+    /// Where a report came from.
+    pub enum ReportSource {
+        History = "history",
+        Call = "call",
+        Push = "push",
+    }
 }
 
-impl ReportSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::History => "history",
-            Self::Call => "call",
-            Self::Push => "push",
-        }
+crate::text_enum! {
+    /// Whether an admin has dealt with a report.
+    pub enum ReportStatus {
+        Open = "open",
+        Resolved = "resolved",
     }
 }
 
@@ -35,11 +34,11 @@ pub struct NewFraudReport<'a> {
 pub struct FraudReportRow {
     pub id: i64,
     pub user_id: i64,
-    pub source: String,
+    pub source: ReportSource,
     pub sign_in_event_id: Option<i64>,
     pub reported_at: i64,
     pub ip: String,
-    pub status: String,
+    pub status: ReportStatus,
     pub secured_at: Option<i64>,
 }
 
@@ -56,7 +55,7 @@ pub async fn insert<'e>(
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(report.user.0)
-    .bind(report.source.as_str())
+    .bind(report.source)
     .bind(report.sign_in_event_id)
     .bind(report.challenge_id)
     .bind(report.reported_at)

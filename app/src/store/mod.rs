@@ -5,7 +5,6 @@ pub mod app_passwords;
 pub mod audit;
 pub mod dev_phone;
 pub mod fraud_reports;
-pub mod history_generator;
 pub mod methods;
 pub mod outbox;
 pub mod phone_challenges;
@@ -15,6 +14,8 @@ pub mod remembered_devices;
 pub mod settings;
 pub mod sign_in_events;
 pub mod sign_in_history;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod totp;
 pub mod travel_windows;
 pub mod user_sessions;

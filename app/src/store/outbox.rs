@@ -3,8 +3,17 @@
 use super::{Db, Exec, UserId};
 use anyhow::Context;
 
+crate::text_enum! {
+    /// How a queued message goes out (the `channel` column).
+    pub enum OutboxChannel {
+        Email = "email",
+        Sms = "sms",
+        Voice = "voice",
+    }
+}
+
 pub struct NewMessage<'a> {
-    pub channel: &'a str,
+    pub channel: OutboxChannel,
     pub user: Option<UserId>,
     pub recipient: &'a str,
     pub subject: &'a str,
@@ -28,19 +37,10 @@ pub async fn enqueue<'e>(exec: impl Exec<'e>, message: NewMessage<'_>) -> anyhow
     .context("queueing a message")
 }
 
-/// Subjects of the messages queued for a user, oldest first.
-pub async fn subjects_for(db: &Db, user: UserId) -> anyhow::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT subject FROM outbox WHERE user_id = $1 ORDER BY id")
-        .bind(user.0)
-        .fetch_all(db.pool())
-        .await
-        .context("listing queued messages")
-}
-
 #[derive(sqlx::FromRow)]
 pub struct ClaimedMessage {
     pub id: i64,
-    pub channel: String,
+    pub channel: OutboxChannel,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -140,13 +140,4 @@ pub async fn mark_failed(
         .await
         .context("recording a failed delivery")?;
     Ok(())
-}
-
-/// Status and attempts of a message (for tests and, later, the admin view).
-pub async fn status_of(db: &Db, id: i64) -> anyhow::Result<(String, i64)> {
-    sqlx::query_as("SELECT status, attempts FROM outbox WHERE id = $1")
-        .bind(id)
-        .fetch_one(db.pool())
-        .await
-        .context("reading a message's status")
 }

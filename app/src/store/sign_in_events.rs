@@ -1,6 +1,6 @@
 //! The `sign_in_events` table: one row per sign-in attempt, kept for history and audit.
 
-use super::{Db, Flag, UserId};
+use super::{Db, UserId};
 use crate::domain::ResultCode;
 use anyhow::Context;
 
@@ -53,30 +53,4 @@ pub async fn last_success_before(
     .fetch_optional(db.pool())
     .await
     .context("finding the previous sign-in")
-}
-
-/// A stored event as tests and later history pages read it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct SignInEventRow {
-    pub user_id: Option<i64>,
-    pub username_typed: String,
-    pub ip: String,
-    pub user_agent: String,
-    pub auth_type: String,
-    pub app_name: String,
-    #[sqlx(try_from = "Flag")]
-    pub succeeded: bool,
-    pub result_code: i64,
-}
-
-/// The newest events first, at most `limit`.
-pub async fn latest(db: &Db, limit: i64) -> anyhow::Result<Vec<SignInEventRow>> {
-    sqlx::query_as::<_, SignInEventRow>(
-        "SELECT user_id, username_typed, ip, user_agent, auth_type, app_name, succeeded, result_code \
-         FROM sign_in_events ORDER BY id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await
-    .context("listing sign-in events")
 }

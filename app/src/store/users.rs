@@ -263,15 +263,6 @@ pub async fn bump_session_epoch<'e>(exec: impl Exec<'e>, id: UserId) -> anyhow::
     .context("ending the other sessions")
 }
 
-/// The epoch new sessions of the user start in.
-pub async fn session_epoch(db: &Db, id: UserId) -> anyhow::Result<i64> {
-    sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
-        .bind(id.0)
-        .fetch_one(db.pool())
-        .await
-        .context("reading the session epoch")
-}
-
 /// E-mail addresses of the active administrators (fraud alerts go there by default).
 pub async fn admin_emails(db: &Db) -> anyhow::Result<Vec<String>> {
     sqlx::query_scalar("SELECT email FROM users WHERE role = $1 AND blocked_at IS NULL ORDER BY id")

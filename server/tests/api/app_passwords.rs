@@ -1,7 +1,7 @@
 use crate::helpers::{PASSWORD, TestApp, new_client, spawn, spawn_with};
 use crate::totp_helpers::{error_of, invalid_message};
 use app::domain::{ResultCode, Role};
-use app::store::{outbox, sign_in_events};
+use app::store::testing::{outbox, sign_in_events};
 use reqwest::StatusCode;
 
 /// Signs alice in (no method yet, so the password counts as a fresh verification)

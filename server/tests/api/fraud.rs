@@ -6,7 +6,8 @@ use crate::smtp_server::SmtpServer;
 use crate::totp_helpers::{remembered_browser, user_with_app};
 use app::domain::Role;
 use app::providers::mail::SmtpTls;
-use app::store::{audit, fraud_reports};
+use app::store::fraud_reports;
+use app::store::testing::audit;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
@@ -80,7 +81,7 @@ async fn a_report_reaches_the_configured_addresses_by_mail_without_secrets() {
     assert_eq!(again["report_id"], first["report_id"]);
     let open = fraud_reports::open(&t.app.state.db, 10).await.unwrap();
     assert_eq!(open.len(), 1);
-    assert_eq!(open[0].source, "history");
+    assert_eq!(open[0].source.as_str(), "history");
     assert_eq!(open[0].ip, "127.0.0.1");
     assert_eq!(
         open[0].sign_in_event_id.map(|id| id.to_string()),

@@ -5,6 +5,7 @@ use crate::helpers::{PASSWORD, TestApp, new_client, spawn};
 use app::domain::{ResultCode, Role};
 use app::store::UserId;
 use app::store::sign_in_events::{self, NewSignInEvent};
+use app::store::testing::sign_in_events::latest as latest_events;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
@@ -66,7 +67,7 @@ async fn each_user_sees_only_their_own_attempts_newest_first_in_words() {
     let bob_browser = new_client();
     sign_in_with_agent(&t, &bob_browser, "bob", "not bob's password").await;
     sign_in_with_agent(&t, &bob_browser, "bob", PASSWORD).await;
-    let bob_event = sign_in_events::latest(&t.app.state.db, 1).await.unwrap();
+    let bob_event = latest_events(&t.app.state.db, 1).await.unwrap();
     assert_eq!(bob_event[0].username_typed, "bob");
     sign_in_with_agent(&t, &t.client, "alice", "wrong password here").await;
     t.clock.advance_secs(60);
@@ -137,7 +138,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats_while_events_arrive() {
         seeded.push(seed_event(&t, alice, base + i / 2, code, FIREFOX_LINUX).await);
     }
     t.sign_in_as(&t.client, "alice", PASSWORD).await;
-    let own_sign_in = sign_in_events::latest(&t.app.state.db, 1).await.unwrap();
+    let own_sign_in = latest_events(&t.app.state.db, 1).await.unwrap();
     assert_eq!(own_sign_in[0].user_id, Some(alice.0));
 
     let (_, first) = history(&t, &t.client, &[]).await;

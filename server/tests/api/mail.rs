@@ -3,7 +3,7 @@ use crate::smtp_server::{SmtpServer, free_port};
 use crate::totp_helpers::user_with_app;
 use app::providers::mail::{SmtpMailer, SmtpSettings, SmtpTls};
 use app::services::outbox_delivery::deliver_due;
-use app::store::outbox;
+use app::store::testing::outbox;
 
 fn mailer(port: u16) -> SmtpMailer {
     SmtpMailer::new(SmtpSettings {

@@ -6,7 +6,8 @@ use crate::helpers::{PASSWORD, TestApp, new_client, spawn_with};
 use crate::phone_helpers::*;
 use crate::totp_helpers::{code_at, enrol, error_of, password_step, second_step, user_with_app};
 use app::domain::{MfaState, ResultCode, Role};
-use app::store::{UserId, sign_in_events};
+use app::store::UserId;
+use app::store::testing::sign_in_events;
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 

@@ -78,7 +78,7 @@ async fn a_phone_is_added_verified_by_text_and_the_code_is_stored_only_hashed() 
         .unwrap();
     assert_eq!(info["phones"][0]["number"], "+31 6 12345678");
     assert_eq!(info["phones"][0]["set_by_org"], false);
-    let subjects = app::store::outbox::subjects_for(&t.app.state.db, user)
+    let subjects = app::store::testing::outbox::subjects_for(&t.app.state.db, user)
         .await
         .unwrap();
     assert!(
@@ -404,7 +404,7 @@ async fn a_fraud_report_blocks_resends_tells_the_person_and_lifts_after_the_bloc
         &[("message_id", &id), ("keys", "0#")],
     )
     .await;
-    let subjects = app::store::outbox::subjects_for(&t.app.state.db, user)
+    let subjects = app::store::testing::outbox::subjects_for(&t.app.state.db, user)
         .await
         .unwrap();
     assert!(

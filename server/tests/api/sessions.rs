@@ -259,7 +259,7 @@ async fn security_info_lists_where_one_is_signed_in_and_signs_out_everywhere_els
     assert!(t.whoami(&phone).await.is_null(), "the phone is signed out");
     assert_eq!(t.whoami(&t.client).await["username"], "alice");
     assert_eq!(sessions_listed(&t, &t.client).await.len(), 1);
-    let audit = app::store::audit::actions_for(&t.app.state.db, alice)
+    let audit = app::store::testing::audit::actions_for(&t.app.state.db, alice)
         .await
         .unwrap();
     assert!(audit.contains(&"sessions.signed_out_elsewhere".to_owned()));

@@ -1,6 +1,6 @@
 use crate::helpers::{PASSWORD, new_client, spawn, spawn_with};
 use app::domain::{ResultCode, Role};
-use app::store::sign_in_events;
+use app::store::testing::sign_in_events;
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,7 +95,7 @@ async fn ten_failures_lock_the_account_until_the_period_ends() {
     assert!(t.whoami(&t.client).await.is_null());
     let latest = sign_in_events::latest(&t.app.state.db, 1).await.unwrap();
     assert_eq!(latest[0].result_code, ResultCode::AccountLocked.code());
-    let audit = app::store::audit::actions_for(&t.app.state.db, alice)
+    let audit = app::store::testing::audit::actions_for(&t.app.state.db, alice)
         .await
         .unwrap();
     assert!(audit.contains(&"account.locked".to_owned()), "{audit:?}");
@@ -130,7 +130,7 @@ async fn a_locked_account_answers_exactly_like_a_wrong_password_and_tells_its_ow
     assert_eq!(bodies[1], bodies[2]);
     // More attempts while locked do not lock again or mail again.
     t.sign_in_as(&t.client, "alice", "not the password").await;
-    let subjects = app::store::outbox::subjects_for(&t.app.state.db, alice)
+    let subjects = app::store::testing::outbox::subjects_for(&t.app.state.db, alice)
         .await
         .unwrap();
     let lock_mails = subjects

@@ -4,7 +4,7 @@ use crate::totp_helpers::{
 };
 use app::domain::{MfaState, ResultCode, Role, Username};
 use app::services::audit::Actor;
-use app::store::{audit, outbox, sign_in_events};
+use app::store::testing::{audit, outbox, sign_in_events};
 use reqwest::StatusCode;
 
 async fn latest_code(t: &crate::helpers::TestApp) -> i64 {

@@ -8,7 +8,8 @@ use crate::phone_helpers::{second_step_view, start_second_step, user_with_phone_
 use crate::totp_helpers::password_step;
 use crate::twilio_calls::{Person, play};
 use app::domain::{ResultCode, VoiceMode};
-use app::store::{UserId, sign_in_events};
+use app::store::UserId;
+use app::store::testing::sign_in_events;
 use reqwest::Client;
 use serde_json::Value;
 use std::sync::Arc;

@@ -7,7 +7,7 @@ use crate::domain::VoiceMode;
 use crate::providers::phone::CallScript;
 use crate::services::phone_codes::PhoneCode;
 use crate::state::Services;
-use crate::store::outbox;
+use crate::store::outbox::{self, OutboxChannel};
 use crate::store::phone_challenges;
 use crate::store::phones::PhoneRow;
 use anyhow::Context;
@@ -71,14 +71,14 @@ pub(super) async fn send(
     let sealed = state
         .keys
         .seal(body.as_bytes(), &sealing_context(&phone.e164))?;
-    let subject = match channel {
-        PhoneChannel::Sms => "Text message",
-        PhoneChannel::Voice => "Call",
+    let (outbox_channel, subject) = match channel {
+        PhoneChannel::Sms => (OutboxChannel::Sms, "Text message"),
+        PhoneChannel::Voice => (OutboxChannel::Voice, "Call"),
     };
     let outbox_id = outbox::enqueue(
         &mut **tx,
         outbox::NewMessage {
-            channel: channel.as_str(),
+            channel: outbox_channel,
             user: Some(who.user),
             recipient: &phone.e164,
             subject,

@@ -4,7 +4,7 @@
 //! because sending ten million rows through the driver would take far longer than
 //! the benchmark it prepares.
 
-use super::{Db, UserId};
+use crate::store::{Db, UserId};
 use anyhow::Context;
 use sqlx::Connection;
 
