@@ -24,7 +24,7 @@ pub async fn create_app_password(name: String) -> Result<NewAppPasswordView, App
         .map_err(|e| ctx.refuse(AppError::invalid("name", e.to_string())))?;
     let verified = caller
         .recently_verified(ctx.state.clock.now())
-        .map_err(|refusal| ctx.refuse(refusal.into()))?;
+        .map_err(|refusal| ctx.refuse(refusal))?;
     let ip = ctx.client_ip()?;
     match app_passwords::create(&ctx.state, &verified, &name, ip)
         .await

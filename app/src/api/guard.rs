@@ -125,7 +125,7 @@ impl RequestContext {
         if let Some(caller) = self.caller_if_any().await? {
             let verified = caller
                 .recently_verified(self.state.clock.now())
-                .map_err(|refusal| self.refuse(refusal.into()))?;
+                .map_err(|refusal| self.refuse(refusal))?;
             return Ok(Enroller::Verified(verified));
         }
         let pending =
@@ -269,7 +269,7 @@ impl RequestContext {
     /// is not a failure: it is refused with its own message.
     pub fn internal(&self, err: anyhow::Error) -> AppError {
         if let Some(refusal) = err.downcast_ref::<CallerRefusal>() {
-            return self.refuse((*refusal).into());
+            return self.refuse(*refusal);
         }
         super::responses::internal(&self.parts.headers, &err)
     }
@@ -277,7 +277,8 @@ impl RequestContext {
     /// Sets the HTTP status that matches `err` for script callers. Plain form posts
     /// keep the redirect back to the form that Leptos sets up, so their status is
     /// left alone.
-    pub fn refuse(&self, err: AppError) -> AppError {
+    pub fn refuse(&self, err: impl Into<AppError>) -> AppError {
+        let err = err.into();
         let is_form_post = self
             .header(http::header::ACCEPT.as_str())
             .is_some_and(|v| v.contains("text/html"));

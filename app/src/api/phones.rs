@@ -31,7 +31,7 @@ pub async fn add_phone(
     )
     .await
     .map_err(|e| ctx.internal(e))?
-    .map_err(|e| ctx.refuse(e))
+    .map_err(|refusal| ctx.refuse(phone_refusal_error(refusal)))
 }
 
 /// What the add-a-phone form offers the person adding a method now (signed in and
@@ -63,7 +63,7 @@ pub async fn verify_phone(challenge_id: i64, code: String) -> Result<(), AppErro
     )
     .await
     .map_err(|e| ctx.internal(e))?
-    .map_err(|e| ctx.refuse(e))?;
+    .map_err(|refusal| ctx.refuse(phone_refusal_error(refusal)))?;
     finish_registration(&ctx, &enroller).await
 }
 
@@ -79,7 +79,7 @@ pub async fn resend_phone_code(
     phones::resend(&ctx.state, &who, challenge_id, purpose)
         .await
         .map_err(|e| ctx.internal(e))?
-        .map_err(|e| ctx.refuse(e))
+        .map_err(|refusal| ctx.refuse(phone_refusal_error(refusal)))
 }
 
 /// Where a text or call stands. An approved call completes what it was for: the
@@ -136,7 +136,7 @@ pub async fn start_phone_sign_in(
     phones::start_for_method(&ctx.state, &who, method_id, channel, purpose)
         .await
         .map_err(|e| ctx.internal(e))?
-        .map_err(|e| ctx.refuse(e))
+        .map_err(|refusal| ctx.refuse(phone_refusal_error(refusal)))
 }
 
 /// Checks a code from a text (or a code call) at the second step or to confirm
@@ -155,7 +155,7 @@ pub async fn verify_phone_sign_in(
     let event_id = phones::verify_code(&ctx.state, &who, challenge_id, purpose, &code)
         .await
         .map_err(|e| ctx.internal(e))?
-        .map_err(|e| ctx.refuse(e))?
+        .map_err(|refusal| ctx.refuse(phone_refusal_error(refusal)))?
         .unwrap_or(who.bound_event_id);
     complete(&ctx, purpose, event_id, remember.is_some()).await?;
     if purpose == phones::ChallengePurpose::SignIn {
@@ -172,8 +172,32 @@ mod server_side {
     use super::super::guard::RequestContext;
     use crate::domain::{AppError, OtpCode};
     use crate::services::caller::{Enroller, PendingStage};
-    use crate::services::phones::{ChallengePurpose, Requester};
+    use crate::services::phones::{ChallengePurpose, PhoneRefusal, Requester};
     use crate::services::sign_in_flow::{self, SecondStepPassed};
+
+    /// The words for a refused phone, text, call or code.
+    pub fn phone_refusal_error(refusal: PhoneRefusal) -> AppError {
+        match refusal {
+            PhoneRefusal::Unavailable => AppError::PhoneUnavailable,
+            PhoneRefusal::NotAllowed => AppError::MethodNotAllowed,
+            PhoneRefusal::SetByOrganisation => AppError::PhoneSetByOrganisation,
+            PhoneRefusal::PromptsBlocked => AppError::PhonePromptsBlocked,
+            PhoneRefusal::OverLimit => AppError::PhoneLimit,
+            PhoneRefusal::ChallengeOver => AppError::PhoneChallengeOver,
+            PhoneRefusal::ResendTooSoon { seconds } => AppError::ResendTooSoon { seconds },
+            PhoneRefusal::ResendLimit => AppError::ResendLimit,
+            PhoneRefusal::CodeExpired => AppError::PhoneCodeExpired,
+            PhoneRefusal::TooManyTries => AppError::PhoneTooManyTries,
+            PhoneRefusal::Unreachable => AppError::PhoneUnreachable,
+            PhoneRefusal::CodeIncorrect => AppError::PhoneCodeIncorrect,
+            PhoneRefusal::AccountLocked { until } => AppError::AccountLocked {
+                until: crate::services::time_format::utc_minutes(until),
+            },
+            PhoneRefusal::EnrolmentExpired => AppError::EnrolmentExpired,
+            PhoneRefusal::MethodNotFound => AppError::MethodNotFound,
+            PhoneRefusal::Invalid(error) => error.into(),
+        }
+    }
 
     pub fn parse_code(ctx: &RequestContext, raw: &str) -> Result<OtpCode, AppError> {
         OtpCode::parse(raw).map_err(|e| ctx.refuse(AppError::invalid("code", e.to_string())))
@@ -218,7 +242,7 @@ mod server_side {
                 let caller = ctx.require_user().await?;
                 caller
                     .require_writable()
-                    .map_err(|refusal| ctx.refuse(refusal.into()))?;
+                    .map_err(|refusal| ctx.refuse(refusal))?;
                 requester(ctx, caller.subject.id, caller.sign_in_event_id)?
             }
             ChallengePurpose::Enrol => enrolment_requester(ctx, &ctx.enroller().await?)?,

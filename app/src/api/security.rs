@@ -59,7 +59,7 @@ pub async fn remove_method(method_id: i64) -> Result<(), AppError> {
     let (ctx, caller) = super::guard::require_user().await?;
     let verified = caller
         .recently_verified(ctx.state.clock.now())
-        .map_err(|refusal| ctx.refuse(refusal.into()))?;
+        .map_err(|refusal| ctx.refuse(refusal))?;
     let ip = ctx.client_ip()?.to_string();
     match security::remove(&ctx.state, &verified, method_id, &ip)
         .await

@@ -90,6 +90,29 @@ pub enum AppError {
     Unreachable,
 }
 
+/// Bad input for one form field, as a service refuses it: which field and what is
+/// wrong (the page shows it next to the field, through `AppError::Invalid`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::invalid(error.field, error.message)
+    }
+}
+
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid {

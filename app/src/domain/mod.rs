@@ -21,7 +21,7 @@ pub mod views;
 pub use audit_action::AuditAction;
 pub use challenge::{ChallengePurpose, ChallengeState};
 pub use email::EmailAddress;
-pub use error::AppError;
+pub use error::{AppError, FieldError};
 pub use method_name::MethodName;
 pub use otp_code::OtpCode;
 #[cfg(feature = "ssr")]

@@ -6,7 +6,7 @@ use super::caller::Caller;
 use super::portal_settings::{self, PortalSettings};
 use super::time_format::{parse_day, start_of_day, utc_day, utc_minutes};
 use crate::domain::views::{DefaultMethodView, MethodChoice, TravelWindowView};
-use crate::domain::{AppError, MethodKind, SignInMethod};
+use crate::domain::{FieldError, MethodKind, SignInMethod};
 use crate::state::Services;
 use crate::store::travel_windows::{self, NewTravelWindow, TravelWindowRow};
 use crate::store::{UserId, methods, phones, users};
@@ -124,17 +124,21 @@ pub fn choice(method: SignInMethod) -> MethodChoice {
     }
 }
 
-fn parse_method(raw: &str, have: &[SignInMethod], field: &str) -> Result<SignInMethod, AppError> {
+fn parse_method(
+    raw: &str,
+    have: &[SignInMethod],
+    field: &'static str,
+) -> Result<SignInMethod, FieldError> {
     SignInMethod::parse(raw)
         .filter(|m| have.contains(m))
-        .ok_or_else(|| AppError::invalid(field, "Pick one of the methods you have set up."))
+        .ok_or_else(|| FieldError::new(field, "Pick one of the methods you have set up."))
 }
 
 pub async fn set_default(
     state: &Services,
     caller: &Caller,
     method: &str,
-) -> anyhow::Result<Result<SignInMethod, AppError>> {
+) -> anyhow::Result<Result<SignInMethod, FieldError>> {
     caller.require_writable()?;
     let settings = portal_settings::load(&state.db).await?;
     let have = available(state, caller.subject.id, &settings).await?;
@@ -158,7 +162,7 @@ pub async fn add_travel_window(
     state: &Services,
     caller: &Caller,
     input: TravelInput<'_>,
-) -> anyhow::Result<Result<i64, AppError>> {
+) -> anyhow::Result<Result<i64, FieldError>> {
     caller.require_writable()?;
     let settings = portal_settings::load(&state.db).await?;
     let have = available(state, caller.subject.id, &settings).await?;
@@ -184,7 +188,7 @@ pub async fn add_travel_window(
     tx.commit().await.context("committing a trip")?;
     match inserted {
         Some(id) => Ok(Ok(id)),
-        None => Ok(Err(AppError::invalid(
+        None => Ok(Err(FieldError::new(
             "from",
             "This trip overlaps one you already planned. Cancel that one or pick other dates.",
         ))),
@@ -195,31 +199,31 @@ fn check_travel(
     input: &TravelInput<'_>,
     have: &[SignInMethod],
     now: i64,
-) -> Result<(i64, i64, SignInMethod, String), AppError> {
-    let from = parse_day(input.from).map_err(|e| AppError::invalid("from", e))?;
-    let to = parse_day(input.to).map_err(|e| AppError::invalid("to", e))?;
+) -> Result<(i64, i64, SignInMethod, String), FieldError> {
+    let from = parse_day(input.from).map_err(|e| FieldError::new("from", e))?;
+    let to = parse_day(input.to).map_err(|e| FieldError::new("to", e))?;
     let starts_at = start_of_day(from);
     let ends_at = start_of_day(to) + 86_400;
     let today = now - now.rem_euclid(86_400);
     if starts_at < today {
-        return Err(AppError::invalid(
+        return Err(FieldError::new(
             "from",
             "The trip cannot start in the past.",
         ));
     }
     if to < from {
-        return Err(AppError::invalid(
+        return Err(FieldError::new(
             "to",
             "The last day cannot be before the first.",
         ));
     }
     if (ends_at - starts_at) / 86_400 > MAX_TRAVEL_DAYS {
-        return Err(AppError::invalid("to", "A trip can last at most a year."));
+        return Err(FieldError::new("to", "A trip can last at most a year."));
     }
     let method = parse_method(input.method, have, "travel_method")?;
     let note = input.note.trim();
     if note.chars().count() > MAX_NOTE_CHARS || note.chars().any(char::is_control) {
-        return Err(AppError::invalid(
+        return Err(FieldError::new(
             "note",
             "Use at most 200 characters, on one line.",
         ));
@@ -296,11 +300,8 @@ mod tests {
             method,
             note: "",
         };
-        let field = |r: Result<(i64, i64, SignInMethod, String), AppError>| {
-            r.err().and_then(|e| match e {
-                AppError::Invalid { field, .. } => Some(field),
-                _ => None,
-            })
+        let field = |r: Result<(i64, i64, SignInMethod, String), FieldError>| {
+            r.err().map(|e| e.field.to_owned())
         };
         let today = utc_day(now);
         let ok = check_travel(&input(&today, &today, "app_code"), &have, now).unwrap();

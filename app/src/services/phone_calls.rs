@@ -134,7 +134,7 @@ async fn approve_enrolment(state: &Services, challenge: &ChallengeRow) -> anyhow
     };
     phone_challenges::consume_approved(&state.db, challenge.id, state.clock.now()).await?;
     if let Err(err) = phones::activate(state, &who, &user, challenge.method_id).await? {
-        tracing::warn!(challenge_id = challenge.id, error = %err, "a phone approved by call could not be activated");
+        tracing::warn!(challenge_id = challenge.id, error = ?err, "a phone approved by call could not be activated");
     }
     Ok(())
 }

@@ -3,10 +3,10 @@
 
 use super::limits::{claim_send_limits, refuse_over_limit};
 use super::sending::{Outgoing, send};
-use super::{ChallengePurpose, Outcome, Requester, event, refused};
+use super::{ChallengePurpose, Outcome, PhoneRefusal, Requester, event, refused};
 use crate::domain::phone_number::mask_e164;
 use crate::domain::views::PhoneChallengeView;
-use crate::domain::{AppError, ChallengeState, PhoneChannel, ResultCode, VoiceMode};
+use crate::domain::{ChallengeState, PhoneChannel, ResultCode, VoiceMode};
 use crate::services::phone_codes::{self, CODE_TTL_SECS, CodeState, ResendRefusal};
 use crate::services::portal_settings;
 use crate::services::time_format::utc_minutes;
@@ -28,7 +28,7 @@ pub async fn start_for_method(
         .filter(|p| p.active);
     match phone {
         Some(phone) => start(state, who, &phone, channel, purpose).await,
-        None => refused(AppError::MethodNotFound),
+        None => refused(PhoneRefusal::MethodNotFound),
     }
 }
 
@@ -41,20 +41,20 @@ pub async fn start(
     purpose: ChallengePurpose,
 ) -> Outcome<PhoneChallengeView> {
     if !state.policy.phone.available {
-        return refused(AppError::PhoneUnavailable);
+        return refused(PhoneRefusal::Unavailable);
     }
     if purpose != ChallengePurpose::Enrol {
         let settings = portal_settings::load(&state.db).await?;
         if !settings.allows(channel.method()) {
-            return refused(AppError::MethodNotAllowed);
+            return refused(PhoneRefusal::NotAllowed);
         }
     }
     let takes_sms = phone.phone_type.takes_sms();
     if channel == PhoneChannel::Sms && !takes_sms {
-        return refused(AppError::MethodNotAllowed);
+        return refused(PhoneRefusal::NotAllowed);
     }
     if crate::services::fraud::prompts_blocked(state, who.user).await? {
-        return refused(AppError::PhonePromptsBlocked);
+        return refused(PhoneRefusal::PromptsBlocked);
     }
     let ip = who.ip.to_string();
     let now = state.clock.now();
@@ -175,17 +175,17 @@ pub async fn resend(
     purpose: ChallengePurpose,
 ) -> Outcome<PhoneChallengeView> {
     let Some(challenge) = bound_challenge(state, who, challenge_id, purpose).await? else {
-        return refused(AppError::PhoneChallengeOver);
+        return refused(PhoneRefusal::ChallengeOver);
     };
     if crate::services::fraud::prompts_blocked(state, who.user).await? {
-        return refused(AppError::PhonePromptsBlocked);
+        return refused(PhoneRefusal::PromptsBlocked);
     }
     let now = state.clock.now();
     if phone_codes::resend_allowed(&challenge, now).is_err() {
         return refused(resend_refusal(&challenge, now));
     }
     let Some(phone) = phones::find(&state.db, who.user, challenge.method_id).await? else {
-        return refused(AppError::PhoneChallengeOver);
+        return refused(PhoneRefusal::ChallengeOver);
     };
     let channel = challenge.channel;
     let mut tx = state.db.begin().await.context("starting a resend")?;
@@ -230,22 +230,24 @@ pub async fn resend(
     )))
 }
 
-fn resend_refusal(challenge: &ChallengeRow, now: i64) -> AppError {
+fn resend_refusal(challenge: &ChallengeRow, now: i64) -> PhoneRefusal {
     match phone_codes::resend_allowed(challenge, now) {
-        Err(ResendRefusal::TooSoon { wait_secs }) => AppError::ResendTooSoon { seconds: wait_secs },
-        Err(ResendRefusal::TooMany) => AppError::ResendLimit,
+        Err(ResendRefusal::TooSoon { wait_secs }) => {
+            PhoneRefusal::ResendTooSoon { seconds: wait_secs }
+        }
+        Err(ResendRefusal::TooMany) => PhoneRefusal::ResendLimit,
         Err(ResendRefusal::Closed) => closed_error(challenge, now),
         // Allowed a moment ago, taken by a parallel resend since.
-        Ok(()) => AppError::ResendLimit,
+        Ok(()) => PhoneRefusal::ResendLimit,
     }
 }
 
-pub(super) fn closed_error(challenge: &ChallengeRow, now: i64) -> AppError {
+pub(super) fn closed_error(challenge: &ChallengeRow, now: i64) -> PhoneRefusal {
     match phone_codes::code_state(challenge, now) {
-        CodeState::Expired => AppError::PhoneCodeExpired,
-        CodeState::TooManyFailures => AppError::PhoneTooManyTries,
-        _ if challenge.status == ChallengeState::Unreachable => AppError::PhoneUnreachable,
-        _ => AppError::PhoneChallengeOver,
+        CodeState::Expired => PhoneRefusal::CodeExpired,
+        CodeState::TooManyFailures => PhoneRefusal::TooManyTries,
+        _ if challenge.status == ChallengeState::Unreachable => PhoneRefusal::Unreachable,
+        _ => PhoneRefusal::ChallengeOver,
     }
 }
 

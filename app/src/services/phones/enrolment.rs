@@ -4,11 +4,11 @@
 //! offers, and phones set by the organisation.
 
 use super::challenges::start;
-use super::{ChallengePurpose, Outcome, Requester, refused};
+use super::{ChallengePurpose, Outcome, PhoneRefusal, Requester, refused};
 use crate::domain::AuditAction;
 use crate::domain::phone_number::{PhoneNumber, PhoneNumberError};
 use crate::domain::views::{PhoneChallengeView, PhoneSetupView, PhoneView, RegionOption};
-use crate::domain::{AppError, PhoneChannel, PhoneType, SignInMethod};
+use crate::domain::{PhoneChannel, PhoneType, SignInMethod};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::services::caller::{Enroller, Person};
 use crate::services::phone_codes::CODE_TTL_SECS;
@@ -43,45 +43,48 @@ pub async fn add(
         user_agent,
     };
     if !state.policy.phone.available {
-        return refused(AppError::PhoneUnavailable);
+        return refused(PhoneRefusal::Unavailable);
     }
     let settings = portal_settings::load(&state.db).await?;
     let Some(phone_type) = PhoneType::parse(input.phone_type) else {
-        return refused(AppError::invalid("phone_type", "Pick the kind of phone."));
+        return refused(PhoneRefusal::invalid(
+            "phone_type",
+            "Pick the kind of phone.",
+        ));
     };
     let Some(channel) = PhoneChannel::parse(input.channel) else {
-        return refused(AppError::invalid("channel", "Choose a text or a call."));
+        return refused(PhoneRefusal::invalid("channel", "Choose a text or a call."));
     };
     if channel == PhoneChannel::Sms && !phone_type.takes_sms() {
-        return refused(AppError::invalid(
+        return refused(PhoneRefusal::invalid(
             "channel",
             "Office and alternate phones take calls only. Choose \u{201c}Call me\u{201d}.",
         ));
     }
     if !settings.allows(channel.method()) {
-        return refused(AppError::MethodNotAllowed);
+        return refused(PhoneRefusal::NotAllowed);
     }
     let number = match PhoneNumber::parse(input.region, input.number)
         .and_then(|n| n.check_type(phone_type).map(|()| n))
     {
         Ok(n) => n,
         Err(PhoneNumberError::UnknownCountry) => {
-            return refused(AppError::invalid(
+            return refused(PhoneRefusal::invalid(
                 "region",
                 PhoneNumberError::UnknownCountry.to_string(),
             ));
         }
-        Err(e) => return refused(AppError::invalid("number", e.to_string())),
+        Err(e) => return refused(PhoneRefusal::invalid("number", e.to_string())),
     };
     if !settings.allows_region(number.region()) {
         let name = region_name(number.region());
-        return refused(AppError::invalid(
+        return refused(PhoneRefusal::invalid(
             "number",
             format!("Your organisation does not accept phone numbers from {name}."),
         ));
     }
     if locked_by_org(state, who.user, phone_type, &settings).await? {
-        return refused(AppError::PhoneSetByOrganisation);
+        return refused(PhoneRefusal::SetByOrganisation);
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting to add a phone")?;
@@ -131,7 +134,7 @@ pub async fn activate(
 ) -> Outcome<()> {
     let now = state.clock.now();
     if !phones::activate_replacing(&state.db, who.user, method_id, now).await? {
-        return refused(AppError::EnrolmentExpired);
+        return refused(PhoneRefusal::EnrolmentExpired);
     }
     let phone = phones::find(&state.db, who.user, method_id)
         .await?

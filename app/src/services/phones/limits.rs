@@ -1,10 +1,10 @@
 //! The hourly abuse limits on texts and calls: per number, person, address and
 //! country, claimed inside the send's transaction.
 
-use super::{Outcome, Requester, refused};
+use super::{Outcome, PhoneRefusal, Requester, refused};
 use crate::domain::AuditAction;
+use crate::domain::PhoneChannel;
 use crate::domain::phone_number::mask_e164;
-use crate::domain::{AppError, PhoneChannel};
 use crate::services::audit::{self, Actor, AuditRecord};
 use crate::state::Services;
 use crate::store::phones::PhoneRow;
@@ -83,5 +83,5 @@ pub(super) async fn refuse_over_limit<T>(
         ip: Some(&ip),
     };
     audit::record(state.db.pool(), now, record).await?;
-    refused(AppError::PhoneLimit)
+    refused(PhoneRefusal::OverLimit)
 }

@@ -17,7 +17,7 @@ pub use verification::verify_code;
 
 use super::sign_in::EventDraft;
 pub use crate::domain::ChallengePurpose;
-use crate::domain::{AppError, ResultCode};
+use crate::domain::{FieldError, ResultCode};
 use crate::state::Services;
 use crate::store::{UserId, users};
 use std::net::IpAddr;
@@ -31,9 +31,48 @@ pub struct Requester {
     pub user_agent: String,
 }
 
-pub(crate) type Outcome<T> = anyhow::Result<Result<T, AppError>>;
+/// Why a phone, a text, a call or a code was refused; `api/phones.rs` words each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PhoneRefusal {
+    /// No provider is configured.
+    Unavailable,
+    /// Policy does not allow this method (or this channel for this phone).
+    NotAllowed,
+    /// The organisation set this phone and policy keeps it.
+    SetByOrganisation,
+    /// An open fraud report blocks texts and calls.
+    PromptsBlocked,
+    /// An hourly limit per number, person, address or country.
+    OverLimit,
+    ChallengeOver,
+    ResendTooSoon {
+        seconds: i64,
+    },
+    ResendLimit,
+    CodeExpired,
+    TooManyTries,
+    /// The text or call could not be delivered.
+    Unreachable,
+    CodeIncorrect,
+    AccountLocked {
+        until: i64,
+    },
+    /// The phone's enrolment is over.
+    EnrolmentExpired,
+    MethodNotFound,
+    /// One field of the add-a-phone form, and what is wrong with it.
+    Invalid(FieldError),
+}
 
-pub(crate) fn refused<T>(err: AppError) -> Outcome<T> {
+impl PhoneRefusal {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        PhoneRefusal::Invalid(FieldError::new(field, message))
+    }
+}
+
+pub(crate) type Outcome<T> = anyhow::Result<Result<T, PhoneRefusal>>;
+
+pub(crate) fn refused<T>(err: PhoneRefusal) -> Outcome<T> {
     Ok(Err(err))
 }
 

@@ -3,12 +3,11 @@
 
 use super::challenges::{bound_challenge, closed_error};
 use super::enrolment::activate;
-use super::{ChallengePurpose, Outcome, Requester, event, refused};
-use crate::domain::{AppError, ChallengeState, OtpCode, PhoneChannel, ResultCode};
+use super::{ChallengePurpose, Outcome, PhoneRefusal, Requester, event, refused};
+use crate::domain::{ChallengeState, OtpCode, PhoneChannel, ResultCode};
 use crate::services::lockout;
 use crate::services::phone_codes;
 use crate::services::portal_settings;
-use crate::services::time_format::utc_minutes;
 use crate::state::Services;
 use crate::store::phone_challenges;
 use crate::store::{methods, users};
@@ -24,10 +23,10 @@ pub async fn verify_code(
     code: &OtpCode,
 ) -> Outcome<Option<i64>> {
     let Some(challenge) = bound_challenge(state, who, challenge_id, purpose).await? else {
-        return refused(AppError::PhoneChallengeOver);
+        return refused(PhoneRefusal::ChallengeOver);
     };
     let Some(user) = users::find_by_id(&state.db, who.user).await? else {
-        return refused(AppError::PhoneChallengeOver);
+        return refused(PhoneRefusal::ChallengeOver);
     };
     let now = state.clock.now();
     let counts_as_sign_in = purpose != ChallengePurpose::Enrol;
@@ -37,7 +36,7 @@ pub async fn verify_code(
             .await?
             .allows(channel.method())
     {
-        return refused(AppError::MethodNotAllowed);
+        return refused(PhoneRefusal::NotAllowed);
     }
     // Both limits are claimed before the code is compared: the challenge's five
     // tries first (the tighter one), then the account's (for sign-ins and
@@ -56,9 +55,7 @@ pub async fn verify_code(
         match lockout::claim(state, user.id).await? {
             Ok(claim) => Some(claim),
             Err(until) => {
-                return refused(AppError::AccountLocked {
-                    until: utc_minutes(until),
-                });
+                return refused(PhoneRefusal::AccountLocked { until });
             }
         }
     } else {
@@ -79,7 +76,7 @@ pub async fn verify_code(
             )
             .await?;
         }
-        return refused(AppError::PhoneCodeIncorrect);
+        return refused(PhoneRefusal::CodeIncorrect);
     }
     let success = if challenge.channel == PhoneChannel::Sms {
         ResultCode::TextMessageAuthenticated
@@ -98,7 +95,7 @@ pub async fn verify_code(
         if let Some(claim) = account_claim {
             claim.handed_back(state).await?;
         }
-        return refused(AppError::PhoneChallengeOver);
+        return refused(PhoneRefusal::ChallengeOver);
     }
     let Some(claim) = account_claim else {
         return activate(state, who, &user, challenge.method_id)

@@ -1,7 +1,7 @@
 //! What the My sign-ins address asks for (result, dates, page cursor), checked;
 //! errors name the field they concern.
 
-use crate::domain::AppError;
+use crate::domain::FieldError;
 use crate::domain::history::{HistoryQuery, ResultFilter};
 use crate::services::time_format::{parse_day, start_of_day};
 use crate::store::sign_in_history::{Cursor, HistoryFilter, PageAt};
@@ -14,23 +14,23 @@ pub struct ParsedQuery {
 }
 
 /// Checks what the address asked for; errors name the field they concern.
-pub fn parse_query(query: &HistoryQuery) -> Result<ParsedQuery, AppError> {
+pub fn parse_query(query: &HistoryQuery) -> Result<ParsedQuery, FieldError> {
     let result = match non_empty(&query.result) {
         Some(text) => text
             .parse::<ResultFilter>()
-            .map_err(|e| AppError::invalid("result", e))?,
+            .map_err(|e| FieldError::new("result", e))?,
         None => ResultFilter::All,
     };
     let from = non_empty(&query.from)
-        .map(|text| parse_day(text).map_err(|e| AppError::invalid("from", e)))
+        .map(|text| parse_day(text).map_err(|e| FieldError::new("from", e)))
         .transpose()?;
     let to = non_empty(&query.to)
-        .map(|text| parse_day(text).map_err(|e| AppError::invalid("to", e)))
+        .map(|text| parse_day(text).map_err(|e| FieldError::new("to", e)))
         .transpose()?;
     if let (Some(from), Some(to)) = (from, to)
         && to < from
     {
-        return Err(AppError::invalid(
+        return Err(FieldError::new(
             "to",
             "The end date is before the start date.",
         ));
@@ -60,9 +60,9 @@ pub fn format_cursor(cursor: Cursor) -> String {
     format!("{}.{}", cursor.occurred_at, cursor.id)
 }
 
-fn parse_cursor(text: &str) -> Result<Cursor, AppError> {
+fn parse_cursor(text: &str) -> Result<Cursor, FieldError> {
     let bad = || {
-        AppError::invalid(
+        FieldError::new(
             "page",
             "That page link is damaged. Start again from the newest sign-ins.",
         )
@@ -77,6 +77,7 @@ fn parse_cursor(text: &str) -> Result<Cursor, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::AppError;
 
     fn query(result: &str, from: &str, to: &str) -> HistoryQuery {
         HistoryQuery {
@@ -99,18 +100,17 @@ mod tests {
     #[test]
     fn bad_input_names_its_field() {
         let err = parse_query(&query("all", "01/11/2026", "")).unwrap_err();
-        assert!(err.for_field("from").is_some());
+        assert!(AppError::from(err).for_field("from").is_some());
         let err = parse_query(&query("all", "2026-11-02", "2026-11-01")).unwrap_err();
-        assert!(err.for_field("to").is_some());
+        assert!(AppError::from(err).for_field("to").is_some());
         let err = parse_query(&query("maybe", "", "")).unwrap_err();
-        assert!(err.for_field("result").is_some());
+        assert!(AppError::from(err).for_field("result").is_some());
         let damaged = HistoryQuery {
             before: Some("12;DROP".to_owned()),
             ..HistoryQuery::default()
         };
         assert!(
-            parse_query(&damaged)
-                .unwrap_err()
+            AppError::from(parse_query(&damaged).unwrap_err())
                 .for_field("page")
                 .is_some()
         );
