@@ -21,9 +21,9 @@ macro_rules! text_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         $vis enum $name {
-            $( $(#[$variant_meta])* $variant ),+
+            $( $(#[$variant_meta])* #[serde(rename = $text)] $variant ),+
         }
 
         impl $name {
@@ -67,19 +67,6 @@ macro_rules! text_enum {
 
             fn try_from(raw: String) -> Result<Self, Self::Error> {
                 raw.parse()
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let raw = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                raw.parse().map_err(::serde::de::Error::custom)
             }
         }
 
