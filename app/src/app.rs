@@ -1,4 +1,5 @@
-//! The document shell and the route table.
+//! The document shell and the route table. Rendered on the server only: the
+//! browser hydrates the islands inside the pages (`browser.rs`), not this tree.
 
 use crate::pages::{
     AccountPage, AdminPage, DevPhonePage, HelpdeskPage, HomePage, NotFoundPage, RegisterPage,
@@ -19,7 +20,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -32,7 +33,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/mfa-portal.css" />
         <Title formatter=|page: String| format!("{page} · MFA Portal") />
@@ -52,14 +52,4 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
-}
-
-/// Sets `data-hydrated` on `<body>` once the browser has taken over, so browser
-/// tests know interactive parts are live. Effects never run on the server.
-fn mark_hydrated() {
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

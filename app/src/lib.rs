@@ -1,10 +1,13 @@
 //! MFA Portal: the application, compiled for the server ("ssr") and the browser
-//! ("hydrate").
+//! ("hydrate"). Pages are rendered on the server; only the `#[island]` components
+//! (the forms and whatever must react without a round trip) run in the browser.
 // Leptos view types nest deeply; the default limit is too small for the pages.
 #![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "hydrate")]
+mod browser;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod csp;
@@ -25,5 +28,6 @@ pub use app::{App, shell};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
+    browser::start();
 }

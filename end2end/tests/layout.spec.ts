@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoAccount, expectAccessible, signIn } from "./support";
+import { demoAccount, expectAccessible, hydrated, signIn } from "./support";
 
 test.describe("on a 360 px phone", () => {
   test.use({ viewport: { width: 360, height: 740 } });
@@ -45,4 +45,24 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("alert")).toHaveText("The username or password is incorrect.");
   });
+});
+
+test("the sign-in page loads the main bundle alone; a page with lazy islands loads their files", async ({ page }) => {
+  const fetched = new Set<string>();
+  page.on("response", (response) => {
+    const path = new URL(response.url()).pathname;
+    if (path.startsWith("/pkg/") && path.endsWith(".wasm")) fetched.add(path.slice("/pkg/".length));
+  });
+  await page.goto("/sign-in");
+  await hydrated(page);
+  expect([...fetched]).toEqual(["mfa-portal.wasm"]);
+
+  await signIn(page, demoAccount("user"));
+  fetched.clear();
+  await page.goto("/security");
+  await hydrated(page);
+  const lazy = [...fetched].filter((file) => file.startsWith("split_"));
+  expect(lazy.length).toBeGreaterThan(0);
+  await page.getByRole("button", { name: "Add authenticator app" }).click();
+  await expect(page.getByText("confirm it's you first").or(page.getByLabel("Name for this app"))).toBeVisible();
 });

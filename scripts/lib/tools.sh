@@ -8,6 +8,10 @@ export LEPTOS_OUTPUT_NAME="mfa-portal"
 # cargo-leptos writes the site to <repo>/target/site (site-root in Cargo.toml) whatever
 # the target dir; the server serves it from there.
 export MFA_PORTAL_SITE_ROOT="${MFA_PORTAL_SITE_ROOT:-$REPO_ROOT/target/site}"
+# Every build splits the wasm: each `#[island(lazy)]` gets its own file, loaded only
+# by the pages that show it, so the sign-in page downloads the main bundle alone.
+# Without it the site still works, but every page downloads every island.
+LEPTOS_BUILD_FLAGS=(--split)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -1,23 +1,24 @@
 //! App passwords on Security info: create (shown once, with a copy button), list,
 //! revoke one or all.
 //!
-//! The list arrives with the page's security summary and is then kept up to date
-//! from the actions' answers. A resource of its own here would be created anew each
-//! time the enclosing suspense re-renders on the server, shifting the ids of the
-//! serialized resources against the browser's and breaking hydration.
+//! An island. The list arrives with the page's security summary and is then kept
+//! up to date from the actions' answers, without reloading: a reload would lose the
+//! new password, which is shown once.
 
-use super::{ConfirmIdentityForm, FormAlert, TextField};
+use super::{
+    ConfirmIdentityForm, ConfirmWays, FormAlert, TextField, island_hydrating, reload_page,
+};
 use crate::api::app_passwords::{CreateAppPassword, RevokeAllAppPasswords, RevokeAppPassword};
-use crate::domain::views::{AppPasswordView, MethodView};
+use crate::domain::views::AppPasswordView;
 use leptos::prelude::*;
 
-#[component]
+#[island(lazy)]
 pub fn AppPasswordsSection(
     initial: Vec<AppPasswordView>,
-    methods: Vec<MethodView>,
+    ways: ConfirmWays,
     verified: bool,
-    refresh: Callback<()>,
 ) -> impl IntoView {
+    island_hydrating();
     let create = ServerAction::<CreateAppPassword>::new();
     let revoke = ServerAction::<RevokeAppPassword>::new();
     let revoke_all = ServerAction::<RevokeAllAppPasswords>::new();
@@ -66,7 +67,7 @@ pub fn AppPasswordsSection(
             } else {
                 view! {
                     <p>"To create an app password, first confirm it's you."</p>
-                    <ConfirmIdentityForm methods on_done=refresh />
+                    <ConfirmIdentityForm ways on_done=reload_page() />
                 }.into_any()
             }}
             {move || view! { <AppPasswordList rows=rows.get() revoke revoke_all /> }}

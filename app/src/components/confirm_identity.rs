@@ -1,19 +1,23 @@
 //! "Confirm it's you" before changing sign-in methods: a code from an app, else a
 //! text or call to a phone, or the password while no method exists yet.
 
-use super::{CodeField, FormAlert, PhoneChallengeStep, TextField};
+use super::{CodeField, FormAlert, PhoneChallengeStep, TextField, reload_page};
 use crate::api::phones::StartPhoneSignIn;
 use crate::api::security::ConfirmIdentity;
 use crate::domain::views::{MethodView, PhoneView};
 use crate::domain::{ChallengePurpose, PhoneChannel};
 use leptos::prelude::*;
 
-/// The person's phones, provided by the Security info page for confirming by phone.
-#[derive(Clone, Debug, Default)]
-pub struct ConfirmPhones(pub Vec<PhoneView>);
+/// What the person can confirm with: their apps first, else their phones, else the
+/// password. Handed to each island of Security info that may ask.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConfirmWays {
+    pub methods: Vec<MethodView>,
+    pub phones: Vec<PhoneView>,
+}
 
 #[component]
-pub fn ConfirmIdentityForm(methods: Vec<MethodView>, on_done: Callback<()>) -> impl IntoView {
+pub fn ConfirmIdentityForm(ways: ConfirmWays, on_done: Callback<()>) -> impl IntoView {
     let confirm = ServerAction::<ConfirmIdentity>::new();
     let error = Signal::derive(move || confirm.value().get().and_then(Result::err));
     let field = move |name: &'static str| {
@@ -25,10 +29,9 @@ pub fn ConfirmIdentityForm(methods: Vec<MethodView>, on_done: Callback<()>) -> i
             on_done.run(());
         }
     });
-    let first_method = methods.first().map(|m| m.id);
-    let phones = use_context::<ConfirmPhones>().unwrap_or_default().0;
+    let first_method = ways.methods.first().map(|m| m.id);
     if first_method.is_none()
-        && let Some(phone) = phones.first().cloned()
+        && let Some(phone) = ways.phones.first().cloned()
     {
         return view! { <ConfirmByPhone phone on_done /> }.into_any();
     }
@@ -50,6 +53,30 @@ pub fn ConfirmIdentityForm(methods: Vec<MethodView>, on_done: Callback<()>) -> i
         </ActionForm>
     }
     .into_any()
+}
+
+/// A button (`label`) that opens `children`, a way to add a method: first "confirm
+/// it's you" when that is due (the page then reloads, recently verified).
+#[component]
+pub fn AddAfterConfirming(
+    label: &'static str,
+    ways: ConfirmWays,
+    verified: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let adding = RwSignal::new(false);
+    view! {
+        {move || match (adding.get(), verified) {
+            (false, _) => view! {
+                <button type="button" class="btn" on:click=move |_| adding.set(true)>{label}</button>
+            }.into_any(),
+            (true, false) => view! {
+                <p>"For your security, confirm it's you first."</p>
+                <ConfirmIdentityForm ways=ways.clone() on_done=reload_page() />
+            }.into_any(),
+            (true, true) => children().into_any(),
+        }}
+    }
 }
 
 /// Sends a code (or calls) to the person's first phone, then takes the code.

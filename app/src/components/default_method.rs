@@ -2,13 +2,16 @@
 //! mode (a date range with the method to use while away).
 
 use super::phones::SelectField;
-use super::{FormAlert, TextField};
+use super::{FormAlert, TextField, island_hydrating, reload_page};
 use crate::api::travel::{AddTravelWindow, CancelTravelWindow, SetDefaultMethod};
 use crate::domain::views::{DefaultMethodView, TravelWindowView};
 use leptos::prelude::*;
 
-#[component]
-pub fn DefaultMethodSection(view_model: DefaultMethodView, refresh: Callback<()>) -> impl IntoView {
+/// An island: a saved choice or trip reloads the page.
+#[island(lazy)]
+pub fn DefaultMethodSection(view_model: DefaultMethodView) -> impl IntoView {
+    island_hydrating();
+    let refresh = reload_page();
     let set = ServerAction::<SetDefaultMethod>::new();
     let add = ServerAction::<AddTravelWindow>::new();
     let set_error = Signal::derive(move || set.value().get().and_then(Result::err));

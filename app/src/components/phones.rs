@@ -1,23 +1,26 @@
 //! Security info: the person's phones, and adding one (country, number, kind, text
 //! or call), verified before it counts.
 
-use super::{ConfirmIdentityForm, FormAlert, PhoneChallengeStep, TextField};
+use super::{
+    AddAfterConfirming, ConfirmWays, FormAlert, PhoneChallengeStep, TextField, island_hydrating,
+    reload_page,
+};
 use crate::api::phones::AddPhone;
 use crate::api::security::RemoveMethod;
-use crate::domain::views::{MethodView, PhoneSetupView, PhoneView};
+use crate::domain::views::{PhoneSetupView, PhoneView};
 use crate::domain::{ChallengePurpose, PhoneChannel};
 use leptos::prelude::*;
 
-#[component]
+/// An island: adding or removing a phone reloads the page.
+#[island(lazy)]
 pub fn PhonesSection(
     phones: Vec<PhoneView>,
     setup: Option<PhoneSetupView>,
-    methods: Vec<MethodView>,
+    ways: ConfirmWays,
     verified: bool,
-    refresh: Callback<()>,
 ) -> impl IntoView {
-    let adding = RwSignal::new(false);
-    let methods_for_confirm = methods.clone();
+    island_hydrating();
+    let refresh = reload_page();
     view! {
         <section class="card" aria-labelledby="phones-title">
             <h2 id="phones-title">"Phones"</h2>
@@ -32,16 +35,9 @@ pub fn PhonesSection(
                 }.into_any()
             }}
             {setup.map(|setup| view! {
-                {move || match (adding.get(), verified) {
-                    (false, _) => view! {
-                        <button type="button" class="btn" on:click=move |_| adding.set(true)>"Add a phone"</button>
-                    }.into_any(),
-                    (true, false) => view! {
-                        <p>"For your security, confirm it's you first."</p>
-                        <ConfirmIdentityForm methods=methods_for_confirm.clone() on_done=refresh />
-                    }.into_any(),
-                    (true, true) => view! { <AddPhoneForm setup=setup.clone() on_done=refresh /> }.into_any(),
-                }}
+                <AddAfterConfirming label="Add a phone" ways verified>
+                    <AddPhoneForm setup=setup.clone() on_done=refresh />
+                </AddAfterConfirming>
             })}
         </section>
     }

@@ -1,22 +1,26 @@
 //! "Where you're signed in" on Security info: each browser with its address and
 //! when it was last seen, and "Sign out everywhere else".
 
-use super::FormAlert;
+use super::{FormAlert, island_hydrating};
 use crate::api::session::SignOutEverywhere;
 use crate::domain::views::SessionView;
 use leptos::prelude::*;
 
-#[component]
-pub fn SessionsSection(sessions: Vec<SessionView>, refresh: Callback<()>) -> impl IntoView {
+/// An island. After "Sign out everywhere else" it keeps only this browser in the
+/// list and says so, rather than reloading (which would lose the confirmation).
+#[island(lazy)]
+pub fn SessionsSection(sessions: Vec<SessionView>) -> impl IntoView {
+    island_hydrating();
     let sign_out = ServerAction::<SignOutEverywhere>::new();
     let error = Signal::derive(move || sign_out.value().get().and_then(Result::err));
     let done = move || matches!(sign_out.value().get(), Some(Ok(())));
+    let rows = RwSignal::new(sessions);
     Effect::new(move |_| {
         if done() {
-            refresh.run(());
+            rows.update(|rows| rows.retain(|s| s.this_browser));
         }
     });
-    let others = sessions.iter().filter(|s| !s.this_browser).count();
+    let others = move || rows.with(|rows| rows.iter().any(|s| !s.this_browser));
     view! {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">"Where you're signed in"</h2>
@@ -26,7 +30,7 @@ pub fn SessionsSection(sessions: Vec<SessionView>, refresh: Callback<()>) -> imp
                 })}
             </div>
             <ul class="methods">
-                {sessions.into_iter().map(|s| view! {
+                {move || rows.get().into_iter().map(|s| view! {
                     <li class="method">
                         <div class="method-head">
                             <strong>{s.device.clone()}</strong>
@@ -38,12 +42,12 @@ pub fn SessionsSection(sessions: Vec<SessionView>, refresh: Callback<()>) -> imp
                     </li>
                 }).collect_view()}
             </ul>
-            {(others > 0).then(|| view! {
+            <div class:hidden=move || !others()>
                 <ActionForm action=sign_out attr:class="inline-form">
                     <FormAlert error />
                     <button type="submit" class="btn">"Sign out everywhere else"</button>
                 </ActionForm>
-            })}
+            </div>
         </section>
     }
     .into_any()

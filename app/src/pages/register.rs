@@ -2,7 +2,8 @@
 //! exists yet, so one must be registered before the portal opens.
 
 use crate::api::phones::phone_setup;
-use crate::components::{AddAuthenticator, AddPhoneForm, AuthFrame};
+use crate::components::{AddAuthenticator, AddPhoneForm, AuthFrame, go_to, island_hydrating};
+use crate::domain::views::PhoneSetupView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,11 +13,18 @@ pub fn RegisterPage() -> impl IntoView {
         <Title text="More information required" />
         <AuthFrame title="More information required" wide=true>
                 <p class="lede">"Your organisation needs more information to keep your account secure. Set up an authenticator app on your phone; you will use it every time you sign in."</p>
-                <AddAuthenticator />
+                <RegisterAuthenticator />
                 <PhoneInstead />
                 <p class="muted small"><a href="/sign-in">"Cancel and sign in again"</a></p>
         </AuthFrame>
     }
+}
+
+/// The app's set-up; once activated, the server sends the person on.
+#[island(lazy)]
+fn RegisterAuthenticator() -> impl IntoView {
+    island_hydrating();
+    view! { <AddAuthenticator /> }
 }
 
 /// "Use my phone instead", where texts or calls are allowed: the phone, once
@@ -24,9 +32,6 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 fn PhoneInstead() -> impl IntoView {
     let setup = Resource::new(|| (), |_| phone_setup());
-    let done = Callback::new(move |_| {
-        let _ = window().location().set_href("/account");
-    });
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -34,10 +39,16 @@ fn PhoneInstead() -> impl IntoView {
                     <details class="other-ways">
                         <summary>"Use my phone instead"</summary>
                         <p class="note">"Texts and calls are weaker than an authenticator app: a phone number can be taken over."</p>
-                        <AddPhoneForm setup on_done=done />
+                        <RegisterPhone setup />
                     </details>
                 })
             })}
         </Suspense>
     }
+}
+
+#[island(lazy)]
+fn RegisterPhone(setup: PhoneSetupView) -> impl IntoView {
+    island_hydrating();
+    view! { <AddPhoneForm setup on_done=go_to("/account") /> }
 }

@@ -3,7 +3,7 @@
 
 use super::sign_in_history::HISTORY_PATH;
 use crate::api::history::{ReportSignIn, SecureAccount, sign_in_event};
-use crate::components::{ErrorAlert, FormAlert, PortalLayout, TextField};
+use crate::components::{ErrorAlert, FormAlert, PortalLayout, TextField, island_hydrating};
 use crate::domain::history::{HistoryRowView, SecuredView};
 use crate::domain::{AppError, Role};
 use leptos::prelude::*;
@@ -38,20 +38,22 @@ fn ReportPanel() -> impl IntoView {
     view! {
         <h1>"Report a sign-in"</h1>
         <p><a href=HISTORY_PATH>"← Back to My sign-ins"</a></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match event.await {
                     Ok(event) => view! { <ReportFlow event /> }.into_any(),
                     Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
     .into_any()
 }
 
-#[component]
+/// An island: the report's answer decides what comes next, on the same page.
+#[island(lazy)]
 fn ReportFlow(event: HistoryRowView) -> impl IntoView {
+    island_hydrating();
     let report = ServerAction::<ReportSignIn>::new();
     let reported = move || report.value().get().and_then(Result::ok);
     let error = Signal::derive(move || report.value().get().and_then(Result::err));

@@ -3,7 +3,9 @@
 
 use crate::api::mfa::{VerifySecondStep, second_step};
 use crate::api::phones::StartPhoneSignIn;
-use crate::components::{AuthFrame, CodeField, FormAlert, PhoneChallengeStep};
+use crate::components::{
+    AuthFrame, CodeField, FormAlert, PhoneChallengeStep, go_to, island_hydrating,
+};
 use crate::domain::views::SecondStepView;
 use crate::domain::{AppError, ChallengePurpose, PhoneChannel, SignInMethod};
 use leptos::prelude::*;
@@ -31,7 +33,7 @@ pub fn SecondStepPage() -> impl IntoView {
 }
 
 /// One way to do the second step: an app's code, or a text or call to a phone.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Way {
     /// An app's code, a text or a call.
     method: SignInMethod,
@@ -155,8 +157,9 @@ fn RememberCheck(
     })
 }
 
-#[component]
+#[island(lazy)]
 fn AppCodeForm(method_id: i64, name: String, remember_days: i64) -> impl IntoView {
+    island_hydrating();
     let action = ServerAction::<VerifySecondStep>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let code_error = Signal::derive(move || error.get().and_then(|e| e.for_field("code")));
@@ -174,15 +177,14 @@ fn AppCodeForm(method_id: i64, name: String, remember_days: i64) -> impl IntoVie
 
 /// A text or call: sent when the person asks (never on page load), then the code
 /// form or the wait for the call's answer.
-#[component]
+#[island(lazy)]
 fn PhoneWay(way: Way, remember_days: i64) -> impl IntoView {
+    island_hydrating();
     let start = ServerAction::<StartPhoneSignIn>::new();
     let remember = RwSignal::new(false);
     let error = Signal::derive(move || start.value().get().and_then(Result::err));
     let challenge = move || start.value().get().and_then(Result::ok);
-    let go_home = Callback::new(move |_| {
-        let _ = window().location().set_href("/account");
-    });
+    let go_home = go_to("/account");
     let channel = if way.method == SignInMethod::Sms {
         PhoneChannel::Sms
     } else {

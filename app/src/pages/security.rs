@@ -6,9 +6,9 @@ use crate::api::security::{
     ChangePassword, ForgetDevice, RemoveMethod, RenameMethod, security_info,
 };
 use crate::components::{
-    AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ConfirmPhones,
+    AddAfterConfirming, AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ConfirmWays,
     DefaultMethodSection, ErrorAlert, FormAlert, PhonesSection, PortalLayout, SessionsSection,
-    TextField,
+    TextField, island_hydrating, reload_page,
 };
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MfaState, Role};
@@ -27,32 +27,32 @@ pub fn SecurityPage() -> impl IntoView {
 
 #[component]
 fn SecurityPanel() -> impl IntoView {
-    let changed = RwSignal::new(0_u32);
-    let info = Resource::new(move || changed.get(), |_| security_info());
-    let refresh = Callback::new(move |_| changed.update(|n| *n += 1));
+    let info = Resource::new(|| (), |_| security_info());
     view! {
         <h1>"Security info"</h1>
         <p class="lede">"These are the methods you use to sign in and to reset your access."</p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match info.await {
-                    Ok(info) => view! { <SecuritySections info refresh /> }.into_any(),
+                    Ok(info) => view! { <SecuritySections info /> }.into_any(),
                     Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
     .into_any()
 }
 
+/// Rendered on the server; each section with a form is an island, which reloads
+/// the page once its change is saved.
 #[component]
-fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoView {
-    let adding = RwSignal::new(false);
+fn SecuritySections(info: SecuritySummary) -> impl IntoView {
     let enforced = info.mfa_state == MfaState::Enforced;
-    let methods = info.methods.clone();
-    let methods_for_apps = info.methods.clone();
     let verified = info.recently_verified;
-    provide_context(ConfirmPhones(info.phones.clone()));
+    let ways = ConfirmWays {
+        methods: info.methods.clone(),
+        phones: info.phones.clone(),
+    };
     view! {
         <section class="card" aria-labelledby="methods-title">
             <h2 id="methods-title">"Sign-in methods"</h2>
@@ -61,7 +61,7 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
             } else {
                 view! {
                     <ul class="methods">
-                        {info.methods.iter().cloned().map(|m| view! { <MethodItem method=m all=info.methods.clone() verified refresh /> }).collect_view()}
+                        {info.methods.iter().cloned().map(|m| view! { <MethodItem method=m ways=ways.clone() verified /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -69,45 +69,31 @@ fn SecuritySections(info: SecuritySummary, refresh: Callback<()>) -> impl IntoVi
         </section>
         <section class="card" aria-labelledby="add-title">
             <h2 id="add-title">"Add a method"</h2>
-            {move || match (adding.get(), verified) {
-                (false, _) => view! {
-                    <button type="button" class="btn" on:click=move |_| adding.set(true)>"Add authenticator app"</button>
-                }.into_any(),
-                (true, false) => view! {
-                    <p>"For your security, confirm it's you first."</p>
-                    <ConfirmIdentityForm methods=methods.clone() on_done=refresh />
-                }.into_any(),
-                (true, true) => view! { <AddAuthenticator on_done=refresh /> }.into_any(),
-            }}
+            <AddMethod ways=ways.clone() verified />
         </section>
-        <PhonesSection phones=info.phones.clone() setup=info.phone_setup.clone() methods=info.methods.clone() verified refresh />
-        <DefaultMethodSection view_model=info.default_method.clone() refresh />
-        <AppPasswordsSection initial=info.app_passwords.clone() methods=methods_for_apps verified refresh />
-        <DevicesSection devices=info.devices refresh />
-        <SessionsSection sessions=info.sessions refresh />
-        <PasswordSection refresh />
+        <PhonesSection phones=info.phones.clone() setup=info.phone_setup.clone() ways=ways.clone() verified />
+        <DefaultMethodSection view_model=info.default_method.clone() />
+        <AppPasswordsSection initial=info.app_passwords.clone() ways verified />
+        <DevicesSection devices=info.devices />
+        <SessionsSection sessions=info.sessions />
+        <PasswordSection />
     }
     .into_any()
 }
 
+/// "Add authenticator app": confirm it's you if that is due, then the set-up.
+#[island(lazy)]
+fn AddMethod(ways: ConfirmWays, verified: bool) -> impl IntoView {
+    island_hydrating();
+    view! {
+        <AddAfterConfirming label="Add authenticator app" ways verified>
+            <AddAuthenticator on_done=reload_page() />
+        </AddAfterConfirming>
+    }
+}
+
 #[component]
-fn MethodItem(
-    method: MethodView,
-    all: Vec<MethodView>,
-    verified: bool,
-    refresh: Callback<()>,
-) -> impl IntoView {
-    let rename = ServerAction::<RenameMethod>::new();
-    let remove = ServerAction::<RemoveMethod>::new();
-    let rename_error = Signal::derive(move || rename.value().get().and_then(Result::err));
-    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
-    Effect::new(move |_| {
-        if matches!(rename.value().get(), Some(Ok(())))
-            || matches!(remove.value().get(), Some(Ok(())))
-        {
-            refresh.run(());
-        }
-    });
+fn MethodItem(method: MethodView, ways: ConfirmWays, verified: bool) -> impl IntoView {
     let last_used = method
         .last_used
         .clone()
@@ -119,34 +105,55 @@ fn MethodItem(
                 <span class="muted">{method.kind_label.clone()}</span>
             </div>
             <p class="muted small">"Added "{method.added.clone()}" · last used "{last_used}</p>
-            <details class="method-actions">
-                <summary>"Rename or remove"</summary>
-                <ActionForm action=rename attr:class="form inline-form" attr:novalidate=true>
-                    <input type="hidden" name="method_id" value=method.id />
-                    <TextField name="name" label="New name" error=Signal::derive(move || rename_error.get().and_then(|e| e.for_field("name"))) />
-                    <button type="submit" class="btn">"Rename"</button>
-                </ActionForm>
-                {(!verified).then(|| view! {
-                    <p class="muted small">"To remove it, first confirm it's you."</p>
-                    <ConfirmIdentityForm methods=all.clone() on_done=refresh />
-                })}
-                <ActionForm action=remove attr:class="form inline-form">
-                    <FormAlert error=remove_error />
-                    <input type="hidden" name="method_id" value=method.id />
-                    <button type="submit" class="btn btn-danger">{format!("Remove \u{201c}{}\u{201d}", method.name)}</button>
-                </ActionForm>
-            </details>
+            <MethodActions method_id=method.id name=method.name ways verified />
         </li>
     }
-    .into_any()
 }
 
-#[component]
-fn DevicesSection(devices: Vec<DeviceView>, refresh: Callback<()>) -> impl IntoView {
+#[island(lazy)]
+fn MethodActions(method_id: i64, name: String, ways: ConfirmWays, verified: bool) -> impl IntoView {
+    island_hydrating();
+    let rename = ServerAction::<RenameMethod>::new();
+    let remove = ServerAction::<RemoveMethod>::new();
+    let rename_error = Signal::derive(move || rename.value().get().and_then(Result::err));
+    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
+    let saved = reload_page();
+    Effect::new(move |_| {
+        if matches!(rename.value().get(), Some(Ok(())))
+            || matches!(remove.value().get(), Some(Ok(())))
+        {
+            saved.run(());
+        }
+    });
+    view! {
+        <details class="method-actions">
+            <summary>"Rename or remove"</summary>
+            <ActionForm action=rename attr:class="form inline-form" attr:novalidate=true>
+                <input type="hidden" name="method_id" value=method_id />
+                <TextField name="name" label="New name" error=Signal::derive(move || rename_error.get().and_then(|e| e.for_field("name"))) />
+                <button type="submit" class="btn">"Rename"</button>
+            </ActionForm>
+            {(!verified).then(|| view! {
+                <p class="muted small">"To remove it, first confirm it's you."</p>
+                <ConfirmIdentityForm ways on_done=saved />
+            })}
+            <ActionForm action=remove attr:class="form inline-form">
+                <FormAlert error=remove_error />
+                <input type="hidden" name="method_id" value=method_id />
+                <button type="submit" class="btn btn-danger">{format!("Remove \u{201c}{name}\u{201d}")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[island(lazy)]
+fn DevicesSection(devices: Vec<DeviceView>) -> impl IntoView {
+    island_hydrating();
     let forget = ServerAction::<ForgetDevice>::new();
+    let saved = reload_page();
     Effect::new(move |_| {
         if matches!(forget.value().get(), Some(Ok(()))) {
-            refresh.run(());
+            saved.run(());
         }
     });
     view! {
@@ -175,19 +182,16 @@ fn DevicesSection(devices: Vec<DeviceView>, refresh: Callback<()>) -> impl IntoV
     .into_any()
 }
 
-#[component]
-fn PasswordSection(refresh: Callback<()>) -> impl IntoView {
+/// Stays on the page after a change, so its confirmation can be read.
+#[island(lazy)]
+fn PasswordSection() -> impl IntoView {
+    island_hydrating();
     let change = ServerAction::<ChangePassword>::new();
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
     let field = move |name: &'static str| {
         Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
     };
     let done = move || matches!(change.value().get(), Some(Ok(())));
-    Effect::new(move |_| {
-        if done() {
-            refresh.run(());
-        }
-    });
     view! {
         <section class="card" aria-labelledby="password-title">
             <h2 id="password-title">"Password"</h2>

@@ -43,7 +43,7 @@ fn HistoryPanel() -> impl IntoView {
     view! {
         <h1>"My sign-ins"</h1>
         <p class="lede">"Every attempt to sign in to your account, newest first. Times are in UTC. If you see one you did not make, report it."</p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let asked = query();
                 match page.await {
@@ -57,7 +57,7 @@ fn HistoryPanel() -> impl IntoView {
                     }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
     .into_any()
 }
