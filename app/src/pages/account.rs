@@ -1,7 +1,7 @@
 //! `/account`: "My account", the overview a user lands on.
 
 use crate::api::account::account_overview;
-use crate::components::{ErrorAlert, PortalLayout};
+use crate::components::{Loaded, PortalLayout};
 use crate::domain::views::AccountView;
 use crate::domain::{MfaState, Role};
 use leptos::prelude::*;
@@ -22,14 +22,7 @@ fn AccountOverview() -> impl IntoView {
     let overview = Resource::new(|| (), |_| account_overview());
     view! {
         <h1>"My account"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(account) => view! { <AccountCards account /> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=overview then=|account| view! { <AccountCards account /> } />
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/admin`: the administrators' area.
 
 use crate::api::admin::admin_overview;
-use crate::components::{AreaLayout, ErrorAlert, PortalLayout};
+use crate::components::{AreaLayout, Loaded, PortalLayout};
 use crate::domain::Role;
 use crate::domain::views::{AdminSummary, CountRow};
 use crate::pages::helpdesk::LockedAccountsTable;
@@ -25,14 +25,7 @@ fn AdminOverviewPanel() -> impl IntoView {
     let overview = Resource::new(|| (), |_| admin_overview());
     view! {
         <h1>"Overview"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(data) => view! { <OverviewCards data /> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=overview then=|data| view! { <OverviewCards data /> } />
     }
 }
 

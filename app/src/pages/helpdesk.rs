@@ -1,7 +1,7 @@
 //! `/helpdesk`: the helpdesk area.
 
 use crate::api::admin::helpdesk_locked_accounts;
-use crate::components::{AreaLayout, ErrorAlert, PortalLayout};
+use crate::components::{AreaLayout, Loaded, PortalLayout};
 use crate::domain::Role;
 use crate::domain::views::LockedAccountView;
 use leptos::prelude::*;
@@ -24,14 +24,7 @@ fn HelpdeskOverview() -> impl IntoView {
     let locked = Resource::new(|| (), |_| helpdesk_locked_accounts());
     view! {
         <h1>"Helpdesk"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match locked.await {
-                    Ok(accounts) => view! { <LockedAccountsTable accounts /> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=locked then=|accounts| view! { <LockedAccountsTable accounts /> } />
     }
     .into_any()
 }

@@ -3,7 +3,7 @@
 
 use super::sign_in_history::HISTORY_PATH;
 use crate::api::history::{ReportSignIn, SecureAccount, sign_in_event};
-use crate::components::{ErrorAlert, FormAlert, PortalLayout, TextField, island_hydrating};
+use crate::components::{FormAlert, Loaded, PortalLayout, TextField, island_hydrating};
 use crate::domain::history::{HistoryRowView, SecuredView};
 use crate::domain::{AppError, Role};
 use leptos::prelude::*;
@@ -38,14 +38,7 @@ fn ReportPanel() -> impl IntoView {
     view! {
         <h1>"Report a sign-in"</h1>
         <p><a href=HISTORY_PATH>"← Back to My sign-ins"</a></p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match event.await {
-                    Ok(event) => view! { <ReportFlow event /> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=event then=|event| view! { <ReportFlow event /> } />
     }
     .into_any()
 }

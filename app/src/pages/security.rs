@@ -7,7 +7,7 @@ use crate::api::security::{
 };
 use crate::components::{
     AddAfterConfirming, AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ConfirmWays,
-    DefaultMethodSection, ErrorAlert, FormAlert, PhonesSection, PortalLayout, SessionsSection,
+    DefaultMethodSection, FormAlert, Loaded, PhonesSection, PortalLayout, SessionsSection,
     TextField, island_hydrating, reload_page,
 };
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
@@ -31,14 +31,7 @@ fn SecurityPanel() -> impl IntoView {
     view! {
         <h1>"Security info"</h1>
         <p class="lede">"These are the methods you use to sign in and to reset your access."</p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(info) => view! { <SecuritySections info /> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=info then=|info| view! { <SecuritySections info /> } />
     }
     .into_any()
 }
