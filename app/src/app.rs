@@ -2,8 +2,9 @@
 //! browser hydrates the islands inside the pages (`browser.rs`), not this tree.
 
 use crate::pages::{
-    AccountPage, AdminPage, DevPhonePage, HelpdeskPage, HomePage, NotFoundPage, RegisterPage,
-    ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
+    AccountPage, AdminPage, AdminPeoplePage, AdminPersonPage, DevPhonePage, HelpdeskPage, HomePage,
+    NotFoundPage, RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage,
+    SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -47,6 +48,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/security/sign-ins") view=SignInHistoryPage ssr=SsrMode::Async />
                 <Route path=path!("/security/sign-ins/report") view=ReportSignInPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/users") view=AdminPeoplePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/users/:id") view=AdminPersonPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />
             </Routes>

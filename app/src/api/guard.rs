@@ -9,7 +9,9 @@
 use super::browser_session;
 use crate::domain::{AppError, Role};
 use crate::services::Caller;
-use crate::services::caller::{CallerRefusal, Enroller, PendingSignIn, PendingStage, Registering};
+use crate::services::caller::{
+    Admin, CallerRefusal, Enroller, PendingSignIn, PendingStage, Registering,
+};
 use crate::services::sessions::{self, Origin};
 use crate::services::sign_in::SignedIn;
 use crate::services::sign_in_flow::CompletedSignIn;
@@ -86,6 +88,19 @@ pub async fn require_role(required: Role) -> Result<(RequestContext, Caller), Ap
     let ctx = request()?;
     let caller = ctx.require_role(required).await?;
     Ok((ctx, caller))
+}
+
+/// The request and the signed-in administrator, or the refusal.
+pub async fn require_admin() -> Result<(RequestContext, Admin), AppError> {
+    let ctx = request()?;
+    let caller = ctx.require_user().await?;
+    match caller.as_admin() {
+        Ok(admin) => Ok((ctx, admin)),
+        Err(refusal) => {
+            tracing::warn!(user_id = caller.actor.id.0, role = %caller.actor.role, "admin section refused");
+            Err(ctx.refuse(refusal))
+        }
+    }
 }
 
 impl RequestContext {

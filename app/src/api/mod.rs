@@ -7,6 +7,7 @@ pub mod app_passwords;
 #[cfg(feature = "ssr")]
 pub mod browser_session;
 pub mod dev_phone;
+pub mod directory;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod history;

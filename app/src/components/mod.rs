@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 mod add_authenticator;
+mod admin_nav;
 mod alert;
 mod app_passwords;
 mod auth_frame;
@@ -17,8 +18,10 @@ mod phones;
 mod reload;
 mod sessions;
 mod status;
+mod table_card;
 
 pub use add_authenticator::AddAuthenticator;
+pub use admin_nav::AdminNav;
 pub use alert::{ErrorAlert, FormAlert};
 pub use app_passwords::AppPasswordsSection;
 pub use auth_frame::AuthFrame;
@@ -35,3 +38,4 @@ pub use phones::{AddPhoneForm, PhonesSection, SelectField};
 pub use reload::{go_to, reload_page};
 pub use sessions::SessionsSection;
 pub use status::set_status;
+pub use table_card::TableCard;

@@ -20,3 +20,26 @@ crate::text_enum! {
         UserMfaState = "user.mfa_state",
     }
 }
+
+impl AuditAction {
+    /// In words, for the admin's view of the log.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AccountLocked => "Account locked",
+            Self::AccountSecured => "Account secured after a report",
+            Self::AppPasswordCreated => "App password created",
+            Self::AppPasswordRevoked => "App password revoked",
+            Self::DeviceForgotten => "Remembered browser forgotten",
+            Self::FraudReported => "Fraud reported",
+            Self::MethodAdded => "Method added",
+            Self::MethodRemoved => "Method removed",
+            Self::PasswordChanged => "Password changed",
+            Self::PhoneLimit => "Phone limit reached",
+            Self::PhoneSetByOrganisation => "Phone set by the organisation",
+            Self::PolicyChanged => "Policy changed",
+            Self::SessionsSignedOutElsewhere => "Signed out everywhere else",
+            Self::UserCreated => "Account created",
+            Self::UserMfaState => "MFA state changed",
+        }
+    }
+}

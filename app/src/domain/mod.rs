@@ -3,6 +3,7 @@
 
 pub mod audit_action;
 pub mod challenge;
+pub mod directory;
 pub mod email;
 pub mod error;
 pub mod history;

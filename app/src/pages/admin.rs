@@ -1,7 +1,7 @@
 //! `/admin`: the administrators' area.
 
 use crate::api::admin::admin_overview;
-use crate::components::{AreaLayout, Loaded, PortalLayout};
+use crate::components::{AdminNav, AreaLayout, Loaded, PortalLayout};
 use crate::domain::Role;
 use crate::domain::views::{AdminSummary, CountRow};
 use crate::pages::helpdesk::LockedAccountsTable;
@@ -14,6 +14,7 @@ pub fn AdminPage() -> impl IntoView {
         <Title text="Admin" />
         <PortalLayout required=Role::Admin>
             <AreaLayout area="Admin" summary="Users, MFA states and account safety across the portal.">
+                <AdminNav />
                 <AdminOverviewPanel />
             </AreaLayout>
         </PortalLayout>

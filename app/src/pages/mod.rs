@@ -2,9 +2,12 @@
 
 mod account;
 mod admin;
+mod admin_people;
+mod admin_person;
 mod dev_phone;
 pub(crate) mod helpdesk;
 mod home;
+pub(crate) mod links;
 mod not_found;
 mod register;
 mod report_sign_in;
@@ -15,6 +18,8 @@ mod sign_in_history;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
+pub use admin_people::AdminPeoplePage;
+pub use admin_person::AdminPersonPage;
 pub use dev_phone::DevPhonePage;
 pub use helpdesk::HelpdeskPage;
 pub use home::HomePage;

@@ -2,6 +2,7 @@
 //! filtered by result and dates, paged by cursor, exportable as CSV; each row can be
 //! reported ("This wasn't me").
 
+use super::links::with_query;
 use crate::api::history::sign_in_history;
 use crate::components::{ErrorAlert, PortalLayout, TextField};
 use crate::domain::history::{HistoryPageView, HistoryQuery, HistoryRowView, ResultFilter};
@@ -109,16 +110,16 @@ fn HistoryFilters(asked: HistoryQuery, error: Option<AppError>) -> impl IntoView
 #[component]
 fn HistoryResults(page: HistoryPageView, asked: HistoryQuery) -> impl IntoView {
     let filters = filter_params(&asked);
-    let export = join_query(EXPORT_PATH, &filters);
+    let export = with_query(EXPORT_PATH, &filters);
     let at_newest = asked.before.is_none() && asked.after.is_none();
     let link = |cursor_key: &str, cursor: &str| {
         let mut params = filters.clone();
         params.push((cursor_key.to_owned(), cursor.to_owned()));
-        join_query(HISTORY_PATH, &params)
+        with_query(HISTORY_PATH, &params)
     };
     let newer = page.newer.as_deref().map(|c| link("after", c));
     let older = page.older.as_deref().map(|c| link("before", c));
-    let newest = (!at_newest).then(|| join_query(HISTORY_PATH, &filters));
+    let newest = (!at_newest).then(|| with_query(HISTORY_PATH, &filters));
     view! {
         <section class="card" aria-labelledby="history-title">
             <div class="section-head">
@@ -143,7 +144,7 @@ fn HistoryResults(page: HistoryPageView, asked: HistoryQuery) -> impl IntoView {
 fn HistoryTable(rows: Vec<HistoryRowView>) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="history">
+            <table class="history stacked">
                 <caption class="visually-hidden">"Sign-in attempts, newest first"</caption>
                 <thead>
                     <tr>
@@ -213,32 +214,6 @@ fn filter_params(asked: &HistoryQuery) -> Vec<(String, String)> {
     .collect()
 }
 
-fn join_query(path: &str, params: &[(String, String)]) -> String {
-    if params.is_empty() {
-        return path.to_owned();
-    }
-    let query = params
-        .iter()
-        .map(|(key, value)| format!("{key}={}", encode(value)))
-        .collect::<Vec<_>>()
-        .join("&");
-    format!("{path}?{query}")
-}
-
-/// Percent-encodes a query value; filter values are dates and words, cursors digits
-/// and a dot, but whatever was typed into the address must not break the link.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,9 +229,9 @@ mod tests {
         };
         let params = filter_params(&asked);
         assert_eq!(
-            join_query(HISTORY_PATH, &params),
+            with_query(HISTORY_PATH, &params),
             "/security/sign-ins?result=failure&from=2026-11-01&to=a%26b%3Dc"
         );
-        assert_eq!(join_query(EXPORT_PATH, &[]), EXPORT_PATH);
+        assert_eq!(with_query(EXPORT_PATH, &[]), EXPORT_PATH);
     }
 }

@@ -89,7 +89,12 @@ pub async fn create(
 }
 
 pub async fn list(state: &Services, caller: &Caller) -> anyhow::Result<Vec<AppPasswordView>> {
-    Ok(app_passwords::list_live(&state.db, caller.subject.id)
+    list_for(state, caller.subject.id).await
+}
+
+/// `user`'s live app passwords (names and use, never the passwords).
+pub async fn list_for(state: &Services, user: UserId) -> anyhow::Result<Vec<AppPasswordView>> {
+    Ok(app_passwords::list_live(&state.db, user)
         .await?
         .into_iter()
         .map(|row| AppPasswordView {

@@ -78,6 +78,8 @@ pub enum CallerRefusal {
     ActingForSomeone,
     /// Changing how one signs in needs a second factor within the last ten minutes.
     NotRecentlyVerified,
+    /// The admin section is for administrators acting for themselves.
+    NotAnAdmin,
 }
 
 impl std::fmt::Display for CallerRefusal {
@@ -85,6 +87,7 @@ impl std::fmt::Display for CallerRefusal {
         f.write_str(match self {
             CallerRefusal::ActingForSomeone => "acting for someone else: read-only",
             CallerRefusal::NotRecentlyVerified => "no recent second factor",
+            CallerRefusal::NotAnAdmin => "not an administrator",
         })
     }
 }
@@ -98,6 +101,7 @@ impl From<CallerRefusal> for AppError {
         match refusal {
             CallerRefusal::ActingForSomeone => AppError::ReadOnlyView,
             CallerRefusal::NotRecentlyVerified => AppError::ReauthenticationRequired,
+            CallerRefusal::NotAnAdmin => AppError::Forbidden,
         }
     }
 }
@@ -109,6 +113,20 @@ impl From<CallerRefusal> for AppError {
 pub struct Verified<C>(C);
 
 impl std::ops::Deref for Verified<Caller> {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+/// An administrator acting for themselves. Only [`Caller::as_admin`] makes one, so
+/// a service of the admin section that takes `&Admin` cannot be reached by anyone
+/// else, whatever its caller checked.
+#[derive(Clone, Debug)]
+pub struct Admin(Caller);
+
+impl std::ops::Deref for Admin {
     type Target = Caller;
 
     fn deref(&self) -> &Caller {
@@ -153,6 +171,15 @@ impl Caller {
             Some(at) if now - at <= RECENT_VERIFICATION_SECS => Ok(Verified(self.clone())),
             _ => Err(CallerRefusal::NotRecentlyVerified),
         }
+    }
+
+    /// The proof that the admin section may serve this caller: the actor's own role
+    /// is admin, and they act for themselves.
+    pub fn as_admin(&self) -> Result<Admin, CallerRefusal> {
+        if self.is_acting_for_someone() || !self.actor.role.includes(Role::Admin) {
+            return Err(CallerRefusal::NotAnAdmin);
+        }
+        Ok(Admin(self.clone()))
     }
 
     /// The actor as the audit log names them.
@@ -312,6 +339,25 @@ mod tests {
             panic!("a person acted");
         };
         assert_eq!(id, UserId(1), "the audit log names the agent");
+    }
+
+    #[test]
+    fn only_an_admin_acting_for_themselves_reaches_the_admin_section() {
+        let facts = SessionFacts {
+            sign_in_event_id: 7,
+            verified_at: None,
+            session_row: None,
+            session_epoch: 0,
+        };
+        let admin = Caller::themselves(person(5, Role::Admin), facts);
+        assert_eq!(admin.as_admin().map(|a| a.actor.id).ok(), Some(UserId(5)));
+        assert_eq!(
+            signed_in(Some(1)).as_admin().err(),
+            Some(CallerRefusal::NotAnAdmin),
+            "helpdesk"
+        );
+        let viewing = Caller::acting_for(admin, person(2, Role::User));
+        assert_eq!(viewing.as_admin().err(), Some(CallerRefusal::NotAnAdmin));
     }
 
     #[test]

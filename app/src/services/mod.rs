@@ -7,6 +7,7 @@ pub mod authenticator;
 pub mod caller;
 pub mod clock;
 pub mod default_method;
+pub mod directory;
 pub mod fraud;
 pub mod limits;
 pub mod lockout;

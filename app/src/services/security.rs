@@ -10,7 +10,8 @@ use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MethodKind, MethodName, MfaState, Username};
 use crate::state::Services;
 use crate::store::methods::{self, MethodRow};
-use crate::store::{UserId, remembered_devices, users};
+use crate::store::remembered_devices::{self, DeviceRow};
+use crate::store::{UserId, users};
 use anyhow::Context;
 
 pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecuritySummary> {
@@ -25,12 +26,7 @@ pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecurityS
     let devices = remembered_devices::list_valid(&state.db, caller.subject.id, now)
         .await?
         .into_iter()
-        .map(|d| DeviceView {
-            id: d.id,
-            label: d.label,
-            remembered: utc_minutes(d.created_at),
-            until: utc_minutes(d.expires_at),
-        })
+        .map(device_view)
         .collect();
     Ok(SecuritySummary {
         methods,
@@ -43,6 +39,15 @@ pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecurityS
         phone_setup: super::phones::setup(state, caller.subject.id).await?,
         default_method: super::default_method::view(state, caller).await?,
     })
+}
+
+pub fn device_view(row: DeviceRow) -> DeviceView {
+    DeviceView {
+        id: row.id,
+        label: row.label,
+        remembered: utc_minutes(row.created_at),
+        until: utc_minutes(row.expires_at),
+    }
 }
 
 pub fn method_view(row: MethodRow) -> MethodView {

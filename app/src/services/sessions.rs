@@ -147,18 +147,35 @@ pub async fn where_signed_in(
     state: &Services,
     caller: &Caller,
 ) -> anyhow::Result<Vec<SessionView>> {
+    live_sessions(
+        state,
+        caller.subject.id,
+        caller.session_epoch,
+        caller.session_row,
+    )
+    .await
+}
+
+/// `user`'s sessions that are live now (of `epoch`, neither idle nor too old), the
+/// one whose row is `this_row` first.
+pub async fn live_sessions(
+    state: &Services,
+    user: UserId,
+    epoch: i64,
+    this_row: Option<i64>,
+) -> anyhow::Result<Vec<SessionView>> {
     let now = state.clock.now();
     let since = LiveSince {
-        epoch: caller.session_epoch,
+        epoch,
         // Rows are refreshed at most every 30 s, so allow for that lag.
         seen_after: now - state.policy.session_idle_secs - LAST_SEEN_GRANULARITY_SECS,
         started_after: now - state.policy.session_absolute_secs,
     };
-    let rows = user_sessions::live(&state.db, caller.subject.id, since).await?;
+    let rows = user_sessions::live(&state.db, user, since).await?;
     let mut views: Vec<SessionView> = rows
         .into_iter()
         .map(|row| SessionView {
-            this_browser: Some(row.id) == caller.session_row,
+            this_browser: Some(row.id) == this_row,
             device: user_agent::describe(&row.user_agent),
             ip: row.ip,
             started: utc_minutes(row.started_at),

@@ -1,6 +1,6 @@
 //! The `audit_log` table: who did what to whom, append-only.
 
-use super::{Exec, UserId};
+use super::{Db, Exec, UserId};
 use crate::domain::AuditAction;
 use anyhow::Context;
 
@@ -31,4 +31,25 @@ pub async fn insert<'e>(exec: impl Exec<'e>, entry: NewAuditEntry<'_>) -> anyhow
     .await
     .context("writing an audit entry")?;
     Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRow {
+    pub occurred_at: i64,
+    pub actor_label: String,
+    pub action: AuditAction,
+    pub detail: String,
+}
+
+/// The newest `limit` entries about `subject`, newest first.
+pub async fn about(db: &Db, subject: UserId, limit: i64) -> anyhow::Result<Vec<AuditRow>> {
+    sqlx::query_as::<_, AuditRow>(
+        "SELECT occurred_at, actor_label, action, detail FROM audit_log \
+         WHERE subject_user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(subject)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .context("reading the audit entries about a user")
 }

@@ -4,6 +4,7 @@
 pub mod app_passwords;
 pub mod audit;
 pub mod dev_phone;
+pub mod directory;
 pub mod fraud_reports;
 pub mod methods;
 pub mod outbox;

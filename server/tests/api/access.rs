@@ -27,6 +27,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         let allowed = |needed: Role| role.is_some_and(|r| r.includes(needed));
         for (page, needed) in [
             ("/admin", Role::Admin),
+            ("/admin/users", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
             ("/account", Role::User),
         ] {
@@ -40,6 +41,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         }
         for (function, needed) in [
             ("/api/admin_overview", Role::Admin),
+            ("/api/admin_directory", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();

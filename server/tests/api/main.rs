@@ -7,6 +7,7 @@
 mod access;
 mod app_passwords;
 mod cli;
+mod directory;
 mod fraud;
 mod headers;
 mod helpers;

@@ -1,0 +1,178 @@
+//! `/admin/users/:id`: one person as an admin sees them. Profile, methods, phones,
+//! app passwords, remembered browsers, sessions, recent sign-ins and the audit
+//! entries about them; never a secret.
+
+use super::admin_people::PEOPLE_PATH;
+use crate::api::directory::admin_person;
+use crate::components::{AdminNav, AreaLayout, Loaded, PortalLayout, TableCard};
+use crate::domain::Role;
+use crate::domain::directory::{AuditEntryView, PersonView};
+use crate::domain::history::HistoryRowView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn AdminPersonPage() -> impl IntoView {
+    view! {
+        <Title text="Person · Admin" />
+        <PortalLayout required=Role::Admin>
+            <AreaLayout area="Admin" summary="Users, MFA states and account safety across the portal.">
+                <AdminNav />
+                <PersonPanel />
+            </AreaLayout>
+        </PortalLayout>
+    }
+}
+
+#[component]
+fn PersonPanel() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let person = Resource::new(id, |id| admin_person(id.unwrap_or(0)));
+    view! {
+        <p><a href=PEOPLE_PATH>"← Back to People"</a></p>
+        <Loaded data=person then=|person| view! { <PersonSections person /> } />
+    }
+}
+
+#[component]
+fn PersonSections(person: PersonView) -> impl IntoView {
+    let account = match (&person.blocked_since, &person.locked_until) {
+        (Some(blocked), _) => blocked.clone(),
+        (None, Some(locked)) => locked.clone(),
+        (None, None) => "Active".to_owned(),
+    };
+    view! {
+        <h1>{person.display_name.clone()}</h1>
+        <div class="cards">
+            <section class="card" aria-labelledby="profile-title">
+                <h2 id="profile-title">"Profile"</h2>
+                <dl class="facts">
+                    <dt>"Username"</dt><dd>{person.username.clone()}</dd>
+                    <dt>"E-mail"</dt><dd>{person.email.clone()}</dd>
+                    <dt>"Role"</dt><dd>{person.role.label()}</dd>
+                    <dt>"MFA state"</dt><dd>{person.mfa_state.label()}</dd>
+                    <dt>"Account"</dt><dd>{account}</dd>
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="person-methods-title">
+                <h2 id="person-methods-title">"Methods"</h2>
+                <Listed
+                    empty="No authenticator app."
+                    items=person.methods.iter().map(|m| (
+                        format!("{} · {}", m.name, m.kind_label),
+                        format!("Added {} · last used {}", m.added, m.last_used.clone().unwrap_or_else(|| "never".to_owned())),
+                    )).collect()
+                />
+                <h3>"Phones"</h3>
+                <Listed
+                    empty="No phone."
+                    items=person.phones.iter().map(|p| (
+                        format!("{} · {}", p.number, p.type_label),
+                        if p.set_by_org { "Set by the organisation".to_owned() } else { "Added by the person".to_owned() },
+                    )).collect()
+                />
+            </section>
+        </div>
+        <div class="cards">
+            <section class="card" aria-labelledby="person-app-passwords-title">
+                <h2 id="person-app-passwords-title">"App passwords"</h2>
+                <Listed
+                    empty="No app passwords."
+                    items=person.app_passwords.iter().map(|a| (
+                        a.name.clone(),
+                        format!("Created {} · last used {}", a.created, a.last_used.clone().unwrap_or_else(|| "never".to_owned())),
+                    )).collect()
+                />
+            </section>
+            <section class="card" aria-labelledby="person-browsers-title">
+                <h2 id="person-browsers-title">"Browsers"</h2>
+                <h3>"Remembered (skip the second step)"</h3>
+                <Listed
+                    empty="None."
+                    items=person.devices.iter().map(|d| (d.label.clone(), format!("Until {}", d.until))).collect()
+                />
+                <h3>"Signed in now"</h3>
+                <Listed
+                    empty="Not signed in anywhere."
+                    items=person.sessions.iter().map(|s| (
+                        s.device.clone(),
+                        format!("{} · signed in {} · last seen {}", s.ip, s.started, s.last_seen),
+                    )).collect()
+                />
+            </section>
+        </div>
+        <RecentSignIns rows=person.sign_ins />
+        <AuditEntries rows=person.audit />
+    }
+}
+
+/// A short list of (title, detail) lines, or `empty` when there are none.
+#[component]
+fn Listed(empty: &'static str, items: Vec<(String, String)>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    view! {
+        <ul class="methods">
+            {items.into_iter().map(|(title, detail)| view! {
+                <li class="method">
+                    <div class="method-head"><strong>{title}</strong></div>
+                    <p class="muted small">{detail}</p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn RecentSignIns(rows: Vec<HistoryRowView>) -> impl IntoView {
+    view! {
+        <TableCard
+            id="person-sign-ins-title"
+            title="Recent sign-ins"
+            caption="The newest sign-in attempts"
+            headers=&["When", "Result", "Method", "App", "From"]
+            empty=rows.is_empty().then_some("No sign-in yet.")
+        >
+            {rows.into_iter().map(|row| view! {
+                <tr>
+                    <td data-label="When"><time datetime=row.when_iso>{row.when}</time></td>
+                    <td data-label="Result">{row.result}<span class="note">{row.result_detail}</span></td>
+                    <td data-label="Method">{row.method}</td>
+                    <td data-label="App">{row.app}</td>
+                    <td data-label="From">{row.ip}<span class="note">{row.device}</span></td>
+                </tr>
+            }).collect_view()}
+        </TableCard>
+    }
+}
+
+#[component]
+fn AuditEntries(rows: Vec<AuditEntryView>) -> impl IntoView {
+    view! {
+        <TableCard
+            id="person-audit-title"
+            title="Audit log"
+            caption="The newest audit entries about this person"
+            headers=&["When", "What", "By", "Detail"]
+            empty=rows.is_empty().then_some("Nothing recorded about this person yet.")
+        >
+            {rows.into_iter().map(|row| view! {
+                <tr data-testid="audit-row">
+                    <td data-label="When">{row.when}</td>
+                    <td data-label="What">{row.action}</td>
+                    <td data-label="By">{row.actor}</td>
+                    <td data-label="Detail">{row.detail}</td>
+                </tr>
+            }).collect_view()}
+        </TableCard>
+    }
+}
