@@ -81,7 +81,10 @@ async fn main() -> anyhow::Result<()> {
             },
         ),
         ("text matching everyone", text("example")),
-        ("text matching one person", text(&format!("person{:06}", people - 7))),
+        (
+            "text matching one person",
+            text(&format!("person{:06}", people - 7)),
+        ),
         ("text matching nobody", text("nobody-has-this")),
         (
             "role: helpdesk (1 %)",
@@ -111,10 +114,7 @@ async fn main() -> anyhow::Result<()> {
         for round in 0..samples + 5 {
             let begun = Instant::now();
             let (rows, _) = directory::search(&db, &filter, 25).await?;
-            anyhow::ensure!(
-                rows.len() <= 25,
-                "{name}: a page holds at most 25 people"
-            );
+            anyhow::ensure!(rows.len() <= 25, "{name}: a page holds at most 25 people");
             if round >= 5 {
                 millis.push(begun.elapsed().as_secs_f64() * 1000.0);
             }
