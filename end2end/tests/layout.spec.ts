@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoAccount, expectAccessible, hydrated, signIn } from "./support";
+import { demoAccount, expectAccessible, hydrated, signIn, watchConsole } from "./support";
 
 test.describe("on a 360 px phone", () => {
   test.use({ viewport: { width: 360, height: 740 } });
@@ -65,4 +65,33 @@ test("the sign-in page loads the main bundle alone; a page with lazy islands loa
   expect(lazy.length).toBeGreaterThan(0);
   await page.getByRole("button", { name: "Add authenticator app" }).click();
   await expect(page.getByText("confirm it's you first").or(page.getByLabel("Name for this app"))).toBeVisible();
+});
+
+test("a refusal from a form posted before the page was interactive survives hydration", async ({ browser }) => {
+  // The post without JavaScript leaves the error in the address (`__err`).
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const before = await plain.newPage();
+  await before.goto("/sign-in");
+  await before.getByLabel("Username").fill(demoAccount("admin").username);
+  await before.getByLabel("Password").fill("not the right one");
+  await before.getByRole("button", { name: "Sign in" }).click();
+  await expect(before.getByRole("alert")).toHaveText("The username or password is incorrect.");
+  const address = before.url();
+  expect(address).toContain("__err=");
+  await plain.close();
+
+  // The same address with JavaScript: the island starts with that error, and the
+  // form then works in the browser.
+  const page = await browser.newPage();
+  const errors = watchConsole(page);
+  await page.goto(address);
+  await hydrated(page);
+  await expect(page.getByRole("alert")).toHaveText("The username or password is incorrect.");
+  const account = demoAccount("helpdesk");
+  await page.getByLabel("Username").fill(account.username);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+  expect(errors).toEqual([]);
+  await page.close();
 });
