@@ -41,7 +41,7 @@ async fn main() -> anyhow::Result<()> {
         authenticator::activate(
             state,
             &enroller,
-            enrolment.method_id,
+            app::store::MethodId(enrolment.method_id),
             &code_now(&clock)?,
             "127.0.0.1"
         )
@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
         let check = authenticator::check_code(
             state,
             user,
-            enrolment.method_id,
+            app::store::MethodId(enrolment.method_id),
             &code_now(&clock)?,
             Purpose::Verify,
         )

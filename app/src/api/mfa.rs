@@ -33,7 +33,7 @@ pub async fn verify_second_step(
         OtpCode::parse(&code).map_err(|e| ctx.refuse(AppError::invalid("code", e.to_string())))?;
     let pending = ctx.pending(PendingStage::SecondFactor).await?;
     let attempt = CodeAttempt {
-        method_id,
+        method_id: crate::store::MethodId(method_id),
         code,
         ip: ctx.client_ip()?,
         user_agent: ctx.user_agent(),
@@ -78,9 +78,15 @@ pub async fn activate_authenticator(method_id: i64, code: String) -> Result<(), 
         OtpCode::parse(&code).map_err(|e| ctx.refuse(AppError::invalid("code", e.to_string())))?;
     let enroller = ctx.enroller().await?;
     let ip = ctx.client_ip()?.to_string();
-    let check = authenticator::activate(&ctx.state, &enroller, method_id, &code, &ip)
-        .await
-        .map_err(|e| ctx.internal(e))?;
+    let check = authenticator::activate(
+        &ctx.state,
+        &enroller,
+        crate::store::MethodId(method_id),
+        &code,
+        &ip,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?;
     let refusal = match check {
         CodeCheck::Accepted => None,
         CodeCheck::Incorrect => Some(AppError::CodeIncorrect),

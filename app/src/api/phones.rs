@@ -133,10 +133,16 @@ pub async fn start_phone_sign_in(
     let (who, purpose) = requester_for(&ctx, &purpose).await?;
     let channel = PhoneChannel::parse(&channel)
         .ok_or_else(|| ctx.refuse(AppError::invalid("channel", "Choose a text or a call.")))?;
-    phones::start_for_method(&ctx.state, &who, method_id, channel, purpose)
-        .await
-        .map_err(|e| ctx.internal(e))?
-        .map_err(|refusal| ctx.refuse(phone_refusal_error(refusal)))
+    phones::start_for_method(
+        &ctx.state,
+        &who,
+        crate::store::MethodId(method_id),
+        channel,
+        purpose,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
+    .map_err(|refusal| ctx.refuse(phone_refusal_error(refusal)))
 }
 
 /// Checks a code from a text (or a code call) at the second step or to confirm

@@ -24,7 +24,7 @@ pub async fn confirm_identity(
     use crate::services::sign_in_flow::{self, IdentityProof};
     let (ctx, caller) = super::guard::require_user().await?;
     let proof = IdentityProof {
-        method_id,
+        method_id: method_id.map(crate::store::MethodId),
         code,
         password: password.map(secrecy::SecretString::from),
         ip: ctx.client_ip()?,
@@ -43,9 +43,14 @@ pub async fn rename_method(method_id: i64, name: String) -> Result<(), AppError>
     let (ctx, caller) = super::guard::require_user().await?;
     let name = MethodName::parse(&name)
         .map_err(|e| ctx.refuse(AppError::invalid("name", e.to_string())))?;
-    let renamed = crate::services::security::rename(&ctx.state, &caller, method_id, &name)
-        .await
-        .map_err(|e| ctx.internal(e))?;
+    let renamed = crate::services::security::rename(
+        &ctx.state,
+        &caller,
+        crate::store::MethodId(method_id),
+        &name,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?;
     if renamed {
         Ok(())
     } else {
@@ -61,9 +66,14 @@ pub async fn remove_method(method_id: i64) -> Result<(), AppError> {
         .recently_verified(ctx.state.clock.now())
         .map_err(|refusal| ctx.refuse(refusal))?;
     let ip = ctx.client_ip()?.to_string();
-    match security::remove(&ctx.state, &verified, method_id, &ip)
-        .await
-        .map_err(|e| ctx.internal(e))?
+    match security::remove(
+        &ctx.state,
+        &verified,
+        crate::store::MethodId(method_id),
+        &ip,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
     {
         Ok(()) => Ok(()),
         Err(RemoveRefusal::LastMethodRequired) => Err(ctx.refuse(AppError::LastMethodRequired)),

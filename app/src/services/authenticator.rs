@@ -10,7 +10,7 @@ use crate::domain::views::EnrolmentView;
 use crate::domain::{MethodName, OtpCode};
 use crate::state::Services;
 use crate::store::totp::{self as totp_store, NewTotp, TotpRow};
-use crate::store::{UserId, methods};
+use crate::store::{MethodId, UserId, methods};
 use anyhow::{Context, anyhow};
 use data_encoding::BASE32_NOPAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -75,7 +75,7 @@ pub async fn begin(
     let secret_base32 = zeroize::Zeroizing::new(BASE32_NOPAD.encode(secret.as_ref()));
     let uri = otpauth_uri(&state.policy.totp_issuer, &owner.username, &secret_base32);
     Ok(EnrolmentView {
-        method_id,
+        method_id: method_id.0,
         secret_grouped: group_in_fours(&secret_base32),
         qr_svg: qr_svg(&uri)?,
         otpauth_uri: uri,
@@ -88,7 +88,7 @@ pub async fn begin(
 pub async fn check_code(
     state: &Services,
     user: UserId,
-    method_id: i64,
+    method_id: MethodId,
     code: &OtpCode,
     purpose: Purpose,
 ) -> anyhow::Result<CodeCheck> {
@@ -138,7 +138,7 @@ pub async fn check_code(
 pub async fn activate(
     state: &Services,
     enroller: &Enroller,
-    method_id: i64,
+    method_id: MethodId,
     code: &OtpCode,
     ip: &str,
 ) -> anyhow::Result<CodeCheck> {
@@ -170,7 +170,7 @@ fn params_of(row: &TotpRow) -> anyhow::Result<TotpParams> {
     })
 }
 
-fn seal_context(method_id: i64) -> String {
+fn seal_context(method_id: MethodId) -> String {
     format!("totp:{method_id}")
 }
 

@@ -93,7 +93,7 @@ mod tests {
         ChallengeRow {
             id: 1,
             user_id: 1,
-            method_id: 1,
+            method_id: crate::store::MethodId(1),
             purpose: ChallengePurpose::SignIn,
             channel: PhoneChannel::Sms,
             voice_mode: None,

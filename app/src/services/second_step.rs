@@ -8,11 +8,11 @@ use super::portal_settings;
 use super::sign_in::EventDraft;
 use crate::domain::{OtpCode, ResultCode, SignInMethod};
 use crate::state::Services;
-use crate::store::{UserId, methods, users};
+use crate::store::{MethodId, UserId, methods, users};
 use std::net::IpAddr;
 
 pub struct CodeAttempt {
-    pub method_id: i64,
+    pub method_id: MethodId,
     pub code: OtpCode,
     pub ip: IpAddr,
     pub user_agent: String,

@@ -11,7 +11,7 @@ use crate::domain::{MethodKind, MethodName, MfaState, Username};
 use crate::state::Services;
 use crate::store::methods::{self, MethodRow};
 use crate::store::remembered_devices::{self, DeviceRow};
-use crate::store::{UserId, users};
+use crate::store::{MethodId, UserId, users};
 use anyhow::Context;
 
 pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecuritySummary> {
@@ -52,7 +52,7 @@ pub fn device_view(row: DeviceRow) -> DeviceView {
 
 pub fn method_view(row: MethodRow) -> MethodView {
     MethodView {
-        id: row.id,
+        id: row.id.0,
         kind_label: row.kind.label().to_owned(),
         kind: row.kind,
         name: row.name,
@@ -64,7 +64,7 @@ pub fn method_view(row: MethodRow) -> MethodView {
 pub async fn rename(
     state: &Services,
     caller: &Caller,
-    method_id: i64,
+    method_id: MethodId,
     name: &MethodName,
 ) -> anyhow::Result<bool> {
     caller.require_writable()?;
@@ -84,7 +84,7 @@ pub enum RemoveRefusal {
 pub async fn remove(
     state: &Services,
     caller: &Verified<Caller>,
-    method_id: i64,
+    method_id: MethodId,
     ip: &str,
 ) -> anyhow::Result<Result<(), RemoveRefusal>> {
     let Some(user) = users::find_by_id(&state.db, caller.subject.id).await? else {

@@ -15,7 +15,7 @@ use crate::domain::phone_number::mask_e164;
 use crate::domain::views::{SecondStepPhone, SecondStepView};
 use crate::domain::{MethodKind, OtpCode, SignInMethod};
 use crate::state::Services;
-use crate::store::{UserId, methods, phones};
+use crate::store::{MethodId, UserId, methods, phones};
 use secrecy::SecretString;
 use std::net::IpAddr;
 
@@ -36,7 +36,7 @@ pub async fn second_step_options(
         .map(|p| {
             let takes_sms = p.phone_type.takes_sms();
             SecondStepPhone {
-                method_id: p.method_id,
+                method_id: p.method_id.0,
                 masked: mask_e164(&p.e164, &p.international),
                 sms: sms && takes_sms,
                 call,
@@ -60,7 +60,7 @@ pub async fn second_step_options(
 
 /// What a person offers to confirm it's them, as typed.
 pub struct IdentityProof {
-    pub method_id: Option<i64>,
+    pub method_id: Option<MethodId>,
     pub code: Option<String>,
     pub password: Option<SecretString>,
     pub ip: IpAddr,

@@ -1,13 +1,13 @@
 //! The `mfa_methods` table: which second factors a user has registered. Every
 //! statement is scoped by the owning user.
 
-use super::{Db, Exec, UserId};
+use super::{Db, Exec, MethodId, UserId};
 use crate::domain::MethodKind;
 use anyhow::Context;
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct MethodRow {
-    pub id: i64,
+    pub id: MethodId,
     pub kind: MethodKind,
     pub name: String,
     pub created_at: i64,
@@ -46,7 +46,12 @@ pub async fn list_active(db: &Db, user: UserId) -> anyhow::Result<Vec<MethodRow>
     .context("listing a user's methods")
 }
 
-pub async fn rename(db: &Db, user: UserId, method_id: i64, name: &str) -> anyhow::Result<bool> {
+pub async fn rename(
+    db: &Db,
+    user: UserId,
+    method_id: MethodId,
+    name: &str,
+) -> anyhow::Result<bool> {
     let result = sqlx::query(
         "UPDATE mfa_methods SET name = $3 WHERE id = $1 AND user_id = $2 AND status = 'active'",
     )
@@ -59,7 +64,7 @@ pub async fn rename(db: &Db, user: UserId, method_id: i64, name: &str) -> anyhow
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn touch(db: &Db, user: UserId, method_id: i64, now: i64) -> anyhow::Result<()> {
+pub async fn touch(db: &Db, user: UserId, method_id: MethodId, now: i64) -> anyhow::Result<()> {
     sqlx::query("UPDATE mfa_methods SET last_used_at = $3 WHERE id = $1 AND user_id = $2")
         .bind(method_id)
         .bind(user.0)
@@ -71,7 +76,12 @@ pub async fn touch(db: &Db, user: UserId, method_id: i64, now: i64) -> anyhow::R
 }
 
 /// Activates a pending method if its enrolment has not expired.
-pub async fn activate(db: &Db, user: UserId, method_id: i64, now: i64) -> anyhow::Result<bool> {
+pub async fn activate(
+    db: &Db,
+    user: UserId,
+    method_id: MethodId,
+    now: i64,
+) -> anyhow::Result<bool> {
     let result = sqlx::query(
         "UPDATE mfa_methods SET status = 'active', pending_until = NULL, last_used_at = $3 \
          WHERE id = $1 AND user_id = $2 AND status = 'pending' AND pending_until >= $3",
@@ -102,7 +112,7 @@ pub async fn delete_expired_pending(db: &Db, now: i64) -> anyhow::Result<u64> {
 pub async fn delete_for_user<'e>(
     exec: impl Exec<'e>,
     user: UserId,
-    method_id: i64,
+    method_id: MethodId,
     keep_one: bool,
 ) -> anyhow::Result<Option<String>> {
     let name: Option<String> = sqlx::query_scalar(

@@ -64,6 +64,20 @@ impl Db {
 #[sqlx(transparent)]
 pub struct UserId(pub i64);
 
+/// A row of `mfa_methods` (an app or a phone): what the browser names when it acts on
+/// a method, kept apart from user, challenge and other ids by its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct MethodId(pub i64);
+
+/// The number alone: it is part of what seals a seed (`totp:{id}`), so it must print
+/// as the bare id.
+impl std::fmt::Display for MethodId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A yes/no column: BIGINT 0/1 in our tables, but a computed `EXISTS (…)` is a
 /// boolean on PostgreSQL and an integer on SQLite. Decodes from either.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The `phone_challenges` table: one text-message code or call, bound to the user,
 //! the phone and the sign-in event of the session that asked for it.
 
-use super::{Db, Exec, UserId};
+use super::{Db, Exec, MethodId, UserId};
 use crate::domain::{ChallengePurpose, ChallengeState, PhoneChannel, VoiceMode};
 use anyhow::Context;
 
@@ -9,7 +9,7 @@ use anyhow::Context;
 pub struct ChallengeRow {
     pub id: i64,
     pub user_id: i64,
-    pub method_id: i64,
+    pub method_id: MethodId,
     pub purpose: ChallengePurpose,
     pub channel: PhoneChannel,
     pub voice_mode: Option<VoiceMode>,
@@ -32,7 +32,7 @@ pub struct ChallengeRow {
 
 pub struct NewChallenge<'a> {
     pub user: UserId,
-    pub method_id: i64,
+    pub method_id: MethodId,
     pub purpose: ChallengePurpose,
     pub channel: PhoneChannel,
     pub voice_mode: Option<VoiceMode>,

@@ -1,13 +1,13 @@
 //! The `phone_numbers` table: a phone is a row in `mfa_methods` (kind `phone`) with
 //! its number here. Every statement is scoped by the owning user.
 
-use super::{Db, Flag, UserId};
+use super::{Db, Flag, MethodId, UserId};
 use crate::domain::PhoneType;
 use anyhow::Context;
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct PhoneRow {
-    pub method_id: i64,
+    pub method_id: MethodId,
     pub name: String,
     pub phone_type: PhoneType,
     pub e164: String,
@@ -36,13 +36,16 @@ pub struct NewPhone<'a> {
 }
 
 /// Inserts the method and its number on `conn` (a transaction's connection).
-pub async fn insert(conn: &mut sqlx::AnyConnection, phone: NewPhone<'_>) -> anyhow::Result<i64> {
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    phone: NewPhone<'_>,
+) -> anyhow::Result<MethodId> {
     let status = if phone.pending_until.is_some() {
         "pending"
     } else {
         "active"
     };
-    let method_id: i64 = sqlx::query_scalar(
+    let method_id: MethodId = sqlx::query_scalar(
         "INSERT INTO mfa_methods (user_id, kind, name, created_at, status, pending_until) \
          VALUES ($1, 'phone', $2, $3, $4, $5) RETURNING id",
     )
@@ -90,7 +93,7 @@ pub async fn list_active(db: &Db, user: UserId) -> anyhow::Result<Vec<PhoneRow>>
 }
 
 /// One of the user's phones, pending or active.
-pub async fn find(db: &Db, user: UserId, method_id: i64) -> anyhow::Result<Option<PhoneRow>> {
+pub async fn find(db: &Db, user: UserId, method_id: MethodId) -> anyhow::Result<Option<PhoneRow>> {
     let sql = format!("{SELECT} WHERE m.user_id = $1 AND m.id = $2");
     sqlx::query_as::<_, PhoneRow>(&sql)
         .bind(user)
@@ -105,7 +108,7 @@ pub async fn find(db: &Db, user: UserId, method_id: i64) -> anyhow::Result<Optio
 pub async fn activate_replacing(
     db: &Db,
     user: UserId,
-    method_id: i64,
+    method_id: MethodId,
     now: i64,
 ) -> anyhow::Result<bool> {
     let mut tx = db.begin().await.context("starting a phone activation")?;
@@ -141,7 +144,7 @@ pub async fn activate_replacing(
 
 /// Sets the user's phone of `phone_type` as an admin or import would: active at
 /// once, marked as set by the organisation, replacing any phone of that type.
-pub async fn set_by_organisation(db: &Db, phone: NewPhone<'_>) -> anyhow::Result<i64> {
+pub async fn set_by_organisation(db: &Db, phone: NewPhone<'_>) -> anyhow::Result<MethodId> {
     let mut tx = db.begin().await.context("starting to set a phone")?;
     sqlx::query(
         "DELETE FROM mfa_methods WHERE user_id = $1 AND id IN \

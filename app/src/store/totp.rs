@@ -1,12 +1,12 @@
 //! The `totp_secrets` table: sealed seeds and the replay guard.
 
-use super::{Db, Flag, UserId};
+use super::{Db, Flag, MethodId, UserId};
 use anyhow::Context;
 
 /// A TOTP method of one user, with its sealed seed (opened only in the service).
 #[derive(sqlx::FromRow)]
 pub struct TotpRow {
-    pub method_id: i64,
+    pub method_id: MethodId,
     pub name: String,
     #[sqlx(try_from = "Flag")]
     pub active: bool,
@@ -33,10 +33,10 @@ pub struct NewTotp<'a> {
 pub async fn insert_pending(
     db: &Db,
     totp: NewTotp<'_>,
-    seal: impl FnOnce(i64) -> anyhow::Result<String>,
-) -> anyhow::Result<i64> {
+    seal: impl FnOnce(MethodId) -> anyhow::Result<String>,
+) -> anyhow::Result<MethodId> {
     let mut tx = db.begin().await.context("starting an enrolment")?;
-    let method_id: i64 = sqlx::query_scalar(
+    let method_id: MethodId = sqlx::query_scalar(
         "INSERT INTO mfa_methods (user_id, kind, name, created_at, status, pending_until) \
          VALUES ($1, 'totp', $2, $3, 'pending', $4) RETURNING id",
     )
@@ -63,7 +63,7 @@ pub async fn insert_pending(
     Ok(method_id)
 }
 
-pub async fn find(db: &Db, user: UserId, method_id: i64) -> anyhow::Result<Option<TotpRow>> {
+pub async fn find(db: &Db, user: UserId, method_id: MethodId) -> anyhow::Result<Option<TotpRow>> {
     sqlx::query_as::<_, TotpRow>(
         "SELECT m.id AS method_id, m.name, CASE WHEN m.status = 'active' THEN 1 ELSE 0 END AS active, \
          m.pending_until, t.sealed_secret, t.algorithm, t.digits, \
@@ -79,7 +79,7 @@ pub async fn find(db: &Db, user: UserId, method_id: i64) -> anyhow::Result<Optio
 
 /// Records `step` as used if it is later than the last used one. One statement, so of
 /// two concurrent submissions of one code exactly one gets `true`.
-pub async fn claim_step(db: &Db, method_id: i64, step: i64) -> anyhow::Result<bool> {
+pub async fn claim_step(db: &Db, method_id: MethodId, step: i64) -> anyhow::Result<bool> {
     let result = sqlx::query(
         "UPDATE totp_secrets SET last_used_step = $2 \
          WHERE method_id = $1 AND (last_used_step IS NULL OR last_used_step < $2)",

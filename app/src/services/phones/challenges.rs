@@ -11,6 +11,7 @@ use crate::services::phone_codes::{self, CODE_TTL_SECS, CodeState, ResendRefusal
 use crate::services::portal_settings;
 use crate::services::time_format::utc_minutes;
 use crate::state::Services;
+use crate::store::MethodId;
 use crate::store::phone_challenges::{self, ChallengeRow, NewChallenge};
 use crate::store::phones::{self, PhoneRow};
 use anyhow::Context;
@@ -19,7 +20,7 @@ use anyhow::Context;
 pub async fn start_for_method(
     state: &Services,
     who: &Requester,
-    method_id: i64,
+    method_id: MethodId,
     channel: PhoneChannel,
     purpose: ChallengePurpose,
 ) -> Outcome<PhoneChallengeView> {
@@ -145,7 +146,7 @@ fn challenge_view(
     };
     PhoneChallengeView {
         challenge_id,
-        method_id: phone.method_id,
+        method_id: phone.method_id.0,
         channel,
         number,
         press_to_approve: shown_as.voice_mode.is_some_and(VoiceMode::answered_by_keys),

@@ -16,7 +16,7 @@ use crate::services::portal_settings::{self, PortalSettings};
 use crate::services::time_format::utc_minutes;
 use crate::state::Services;
 use crate::store::phones::{self, NewPhone};
-use crate::store::{UserId, users};
+use crate::store::{MethodId, UserId, users};
 use anyhow::Context;
 use std::net::IpAddr;
 
@@ -130,7 +130,7 @@ pub async fn activate(
     state: &Services,
     who: &Requester,
     user: &users::UserRow,
-    method_id: i64,
+    method_id: MethodId,
 ) -> Outcome<()> {
     let now = state.clock.now();
     if !phones::activate_replacing(&state.db, who.user, method_id, now).await? {
@@ -159,7 +159,7 @@ pub async fn list(state: &Services, user: UserId) -> anyhow::Result<Vec<PhoneVie
     Ok(rows
         .into_iter()
         .map(|p| PhoneView {
-            method_id: p.method_id,
+            method_id: p.method_id.0,
             type_label: p.phone_type.label().to_owned(),
             number: p.international.clone(),
             takes_sms: p.phone_type.takes_sms(),
