@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoAccount, expectAccessible, signIn, watchConsole } from "./support";
+import { demoAccount, expectAccessible, hydrated, signIn, watchConsole } from "./support";
 
 test("an admin finds a person and opens their page", async ({ page }) => {
   const errors = watchConsole(page);
@@ -32,6 +32,28 @@ test("an admin finds a person and opens their page", async ({ page }) => {
   await expect(page.getByRole("region", { name: "Recent sign-ins" })).toContainText("Success");
   await expect(page.getByRole("region", { name: "Audit log" })).toContainText("Account created");
   await expectAccessible(page);
+  expect(errors).toEqual([]);
+});
+
+test("an admin changes a person's MFA state and the audit log records it", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signIn(page, demoAccount("admin"));
+  const person = demoAccount("user");
+  await page.goto(`/admin/users?q=${person.username}`);
+  await page.getByTestId("person-row").first().getByRole("link").click();
+  await hydrated(page);
+  const actions = page.getByRole("region", { name: "Actions" });
+  await actions.getByLabel("MFA state").selectOption("enforced");
+  await actions.getByRole("button", { name: "Save MFA state" }).click();
+  await expect(page.getByRole("region", { name: "Profile" })).toContainText("Enforced");
+  await expect(page.getByRole("region", { name: "Audit log" })).toContainText("MFA state enabled -> enforced");
+  await expectAccessible(page);
+
+  // Back as it was, for the tests that sign this person in.
+  await hydrated(page);
+  await page.getByRole("region", { name: "Actions" }).getByLabel("MFA state").selectOption("enabled");
+  await page.getByRole("region", { name: "Actions" }).getByRole("button", { name: "Save MFA state" }).click();
+  await expect(page.getByRole("region", { name: "Audit log" })).toContainText("MFA state enforced -> enabled");
   expect(errors).toEqual([]);
 });
 

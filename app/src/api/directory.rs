@@ -43,3 +43,30 @@ pub async fn admin_person(user_id: i64) -> Result<PersonView, AppError> {
         .map_err(|e| ctx.internal(e))?
         .ok_or_else(|| ctx.refuse(AppError::NotFound))
 }
+
+/// Sets a person's MFA state (disabled, enabled, enforced). Needs the admin's own
+/// recent verification.
+#[server(endpoint = "admin_set_mfa_state")]
+pub async fn admin_set_mfa_state(user_id: i64, mfa_state: String) -> Result<(), AppError> {
+    use crate::domain::MfaState;
+    use crate::services::admin_actions::{self, Changed};
+    use crate::store::UserId;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let new = MfaState::parse(&mfa_state).ok_or_else(|| {
+        ctx.refuse(AppError::invalid(
+            "mfa_state",
+            "Choose one of the listed MFA states.",
+        ))
+    })?;
+    let ip = ctx.client_ip()?.to_string();
+    let changed = admin_actions::set_mfa_state(&ctx.state, &verified, UserId(user_id), new, &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    match changed {
+        Changed::From(_) => Ok(()),
+        Changed::NoSuchPerson => Err(ctx.refuse(AppError::NotFound)),
+    }
+}

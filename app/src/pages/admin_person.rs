@@ -3,11 +3,14 @@
 //! entries about them; never a secret.
 
 use super::admin_people::PEOPLE_PATH;
-use crate::api::directory::admin_person;
-use crate::components::{AdminNav, AreaLayout, Loaded, PortalLayout, TableCard};
-use crate::domain::Role;
+use crate::api::directory::{AdminSetMfaState, admin_person};
+use crate::components::{
+    AdminNav, AreaLayout, FormAlert, Loaded, PortalLayout, SelectField, TableCard,
+    island_hydrating, reload_page,
+};
 use crate::domain::directory::{AuditEntryView, PersonView};
 use crate::domain::history::HistoryRowView;
+use crate::domain::{AppError, MfaState, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -80,6 +83,10 @@ fn PersonSections(person: PersonView) -> impl IntoView {
                 />
             </section>
         </div>
+        <section class="card" aria-labelledby="person-actions-title">
+            <h2 id="person-actions-title">"Actions"</h2>
+            <MfaStateForm user_id=person.id current=person.mfa_state />
+        </section>
         <div class="cards">
             <section class="card" aria-labelledby="person-app-passwords-title">
                 <h2 id="person-app-passwords-title">"App passwords"</h2>
@@ -110,6 +117,40 @@ fn PersonSections(person: PersonView) -> impl IntoView {
         </div>
         <RecentSignIns rows=person.sign_ins />
         <AuditEntries rows=person.audit />
+    }
+}
+
+/// An island: sets the person's MFA state, then the page shows it again. Needs the
+/// admin's own recent verification; without it, says where to confirm.
+#[island(lazy)]
+fn MfaStateForm(user_id: i64, current: MfaState) -> impl IntoView {
+    island_hydrating();
+    let set = ServerAction::<AdminSetMfaState>::new();
+    let error = Signal::derive(move || set.value().get().and_then(Result::err));
+    let field_error = Signal::derive(move || error.get().and_then(|e| e.for_field("mfa_state")));
+    let saved = reload_page();
+    Effect::new(move |_| {
+        if matches!(set.value().get(), Some(Ok(()))) {
+            saved.run(());
+        }
+    });
+    let must_confirm = move || matches!(error.get(), Some(AppError::ReauthenticationRequired));
+    view! {
+        <ActionForm action=set attr:class="form inline-form" attr:novalidate=true>
+            <FormAlert error=Signal::derive(move || error.get().filter(|e| e.for_field("mfa_state").is_none())) />
+            {move || must_confirm().then(|| view! {
+                <p class="muted small">
+                    <a href="/security">"Confirm it's you on your Security info"</a>", then save again."
+                </p>
+            })}
+            <input type="hidden" name="user_id" value=user_id />
+            <SelectField name="mfa_state" label="MFA state" error=field_error>
+                {MfaState::ALL.into_iter().map(|state| view! {
+                    <option value=state.as_str() selected=state == current>{state.label()}</option>
+                }).collect_view()}
+            </SelectField>
+            <button type="submit" class="btn">"Save MFA state"</button>
+        </ActionForm>
     }
 }
 

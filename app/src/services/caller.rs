@@ -134,6 +134,23 @@ impl std::ops::Deref for Admin {
     }
 }
 
+impl Admin {
+    /// The step-up for the admin's dangerous actions: the admin's own second factor
+    /// (or, without one, their sign-in) within the last ten minutes.
+    pub fn recently_verified(&self, now: i64) -> Result<Verified<Admin>, CallerRefusal> {
+        self.0.recently_verified(now)?;
+        Ok(Verified(self.clone()))
+    }
+}
+
+impl std::ops::Deref for Verified<Admin> {
+    type Target = Admin;
+
+    fn deref(&self) -> &Admin {
+        &self.0
+    }
+}
+
 impl Caller {
     /// A person using their own account.
     pub fn themselves(person: Person, session: SessionFacts) -> Caller {

@@ -1,6 +1,7 @@
 //! The business rules. Given a store, a clock and settings; no HTTP.
 
 pub mod accounts;
+pub mod admin_actions;
 pub mod app_passwords;
 pub mod audit;
 pub mod authenticator;
