@@ -18,6 +18,10 @@ pub enum Changed<T> {
 /// Sets `user`'s MFA state (Entra's meaning: enabled asks to register at the next
 /// sign-in, enforced always asks for a second step). Setting the state it already
 /// has changes nothing and records nothing.
+///
+/// The change and its audit entry land together, and only from the state just read
+/// (`replace_mfa_state`): two admins changing one person at once leave two entries
+/// whose "before" and "after" follow each other, whatever the engine.
 pub async fn set_mfa_state(
     state: &Services,
     admin: &Verified<Admin>,
@@ -25,22 +29,29 @@ pub async fn set_mfa_state(
     new: MfaState,
     ip: &str,
 ) -> anyhow::Result<Changed<MfaState>> {
-    let Some(row) = users::find_by_id(&state.db, user).await? else {
-        return Ok(Changed::NoSuchPerson);
-    };
-    if row.mfa_state == new {
-        return Ok(Changed::From(new));
-    }
-    users::set_mfa_state(&state.db, user, new).await?;
-    let detail = format!("MFA state {} -> {}", row.mfa_state, new);
     let actor = admin.audit_actor();
-    let record = AuditRecord {
-        actor: &actor,
-        subject: Some(user),
-        action: AuditAction::UserMfaState,
-        detail: &detail,
-        ip: Some(ip),
-    };
-    audit::record(state.db.pool(), state.clock.now(), record).await?;
-    Ok(Changed::From(row.mfa_state))
+    loop {
+        let Some(row) = users::find_by_id(&state.db, user).await? else {
+            return Ok(Changed::NoSuchPerson);
+        };
+        if row.mfa_state == new {
+            return Ok(Changed::From(new));
+        }
+        let mut tx = state.db.begin().await?;
+        if !users::replace_mfa_state(&mut *tx, user, row.mfa_state, new).await? {
+            // Another change landed since the read: read again.
+            continue;
+        }
+        let detail = format!("MFA state {} -> {}", row.mfa_state, new);
+        let record = AuditRecord {
+            actor: &actor,
+            subject: Some(user),
+            action: AuditAction::UserMfaState,
+            detail: &detail,
+            ip: Some(ip),
+        };
+        audit::record(&mut *tx, state.clock.now(), record).await?;
+        tx.commit().await?;
+        return Ok(Changed::From(row.mfa_state));
+    }
 }

@@ -233,6 +233,24 @@ pub async fn set_mfa_state(db: &Db, id: UserId, state: MfaState) -> anyhow::Resu
     Ok(())
 }
 
+/// Moves `id` from MFA state `from` to `to` only if it is still `from`, so of two
+/// changes made at once the second sees the first's result. False if it was not.
+pub async fn replace_mfa_state<'e>(
+    exec: impl Exec<'e>,
+    id: UserId,
+    from: MfaState,
+    to: MfaState,
+) -> anyhow::Result<bool> {
+    let result = sqlx::query("UPDATE users SET mfa_state = $3 WHERE id = $1 AND mfa_state = $2")
+        .bind(id.0)
+        .bind(from)
+        .bind(to)
+        .execute(exec)
+        .await
+        .context("changing the MFA state")?;
+    Ok(result.rows_affected() == 1)
+}
+
 /// Stores a new password's hash and when it changed.
 pub async fn set_password<'e>(
     exec: impl Exec<'e>,

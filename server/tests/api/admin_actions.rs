@@ -4,6 +4,7 @@
 use crate::helpers::{PASSWORD, TestApp, new_client, spawn};
 use app::domain::{MfaState, Role};
 use app::store::users;
+use futures_util::future::join_all;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
@@ -104,4 +105,38 @@ async fn a_stale_verification_unknown_person_or_state_and_other_roles_are_refuse
         MfaState::Enabled,
         "nothing changed"
     );
+}
+
+/// Thirty changes at once: each answered, and the log reads as one sequence, every
+/// entry's "before" being the previous entry's "after", ending at the person's state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_changes_leave_a_log_whose_entries_follow_each_other() {
+    let t = spawn().await;
+    let dana = t.create_user("dana", Role::User).await;
+    let admin = signed_in(&t, "root", Role::Admin).await;
+    let states = ["enforced", "disabled", "enabled"];
+    let answers = join_all((0..30).map(|n| set_state(&t, &admin, dana.0, states[n % 3]))).await;
+    for answer in answers {
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
+    let details: Vec<String> = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE subject_user_id = $1 AND action = 'user.mfa_state' \
+         ORDER BY id",
+    )
+    .bind(dana.0)
+    .fetch_all(t.app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(!details.is_empty());
+    let mut current = "enabled".to_owned();
+    for detail in &details {
+        let (before, after) = detail
+            .strip_prefix("MFA state ")
+            .and_then(|change| change.split_once(" -> "))
+            .unwrap();
+        assert_eq!(before, current, "{details:#?}");
+        assert_ne!(before, after);
+        current = after.to_owned();
+    }
+    assert_eq!(state_of(&t, dana).await.as_str(), current);
 }
