@@ -13,7 +13,7 @@ use app::domain::{MfaState, Role};
 use app::services::{Clock, SystemClock};
 use app::store::Db;
 use app::store::directory::{self, DirectoryFilter};
-use common::{env_count, percentile};
+use common::{BenchDatabase, env_count, percentile};
 use server::config::Config;
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,33 +26,11 @@ async fn main() -> anyhow::Result<()> {
     let people = env_count("BENCH_DIRECTORY_USERS", 100_000);
     let samples = env_count("BENCH_DIRECTORY_SAMPLES", 100);
     let dir = tempfile::tempdir()?;
-    let pg_admin = std::env::var("BENCH_PG_ADMIN_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let (database_url, pg_name) = match &pg_admin {
-        Some(admin) => {
-            let name = format!("mfa_bench_{}", uuid::Uuid::new_v4().simple());
-            let pool = sqlx::PgPool::connect(admin).await?;
-            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-                .execute(&pool)
-                .await?;
-            let mut url = url::Url::parse(admin)?;
-            url.set_path(&name);
-            (url.to_string(), Some(name))
-        }
-        None => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            None,
-        ),
-    };
-    let engine = if pg_name.is_some() {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let database = BenchDatabase::create(&dir).await?;
+    let engine = database.engine;
     let config = Config {
         bind: "127.0.0.1:0".parse()?,
-        database_url,
+        database_url: database.url.clone(),
         secret_key_file: dir.path().join("secret.key"),
         ..Config::default()
     };
@@ -128,12 +106,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     app.stop().await?;
-    if let (Some(admin), Some(name)) = (pg_admin, pg_name) {
-        let pool = sqlx::PgPool::connect(&admin).await?;
-        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .execute(&pool)
-            .await?;
-    }
+    database.drop().await?;
     Ok(())
 }
 

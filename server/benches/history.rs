@@ -13,7 +13,7 @@ use app::domain::MfaState;
 use app::services::{Clock, SystemClock};
 use app::store::sign_in_history::{self, Cursor, HistoryFilter, PageAt};
 use app::store::testing::history_generator::{self, GenerateSpec};
-use common::{PASSWORD, client, create_user, env_count, percentile, post};
+use common::{BenchDatabase, PASSWORD, client, create_user, env_count, percentile, post};
 use server::config::Config;
 use std::future::Future;
 use std::sync::Arc;
@@ -27,33 +27,11 @@ async fn main() -> anyhow::Result<()> {
     let other_events = env_count("BENCH_HISTORY_OTHER_EVENTS", 9_000_000) as i64;
     let samples = env_count("BENCH_HISTORY_SAMPLES", 200);
     let dir = tempfile::tempdir()?;
-    let pg_admin = std::env::var("BENCH_PG_ADMIN_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let (database_url, pg_name) = match &pg_admin {
-        Some(admin) => {
-            let name = format!("mfa_bench_{}", uuid::Uuid::new_v4().simple());
-            let pool = sqlx::PgPool::connect(admin).await?;
-            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-                .execute(&pool)
-                .await?;
-            let mut url = url::Url::parse(admin)?;
-            url.set_path(&name);
-            (url.to_string(), Some(name))
-        }
-        None => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            None,
-        ),
-    };
-    let engine = if pg_name.is_some() {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let database = BenchDatabase::create(&dir).await?;
+    let engine = database.engine;
     let config = Config {
         bind: "127.0.0.1:0".parse()?,
-        database_url,
+        database_url: database.url.clone(),
         secret_key_file: dir.path().join("secret.key"),
         sign_in_per_ip_per_minute: 1_000_000,
         ..Config::default()
@@ -154,12 +132,7 @@ async fn main() -> anyhow::Result<()> {
 
     export_speed(&http, &base, user_events).await?;
     app.stop().await?;
-    if let (Some(admin), Some(name)) = (pg_admin, pg_name) {
-        let pool = sqlx::PgPool::connect(&admin).await?;
-        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .execute(&pool)
-            .await?;
-    }
+    database.drop().await?;
     Ok(())
 }
 

@@ -100,3 +100,50 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * q).round() as usize;
     sorted.get(index).copied().unwrap_or(f64::NAN)
 }
+
+/// Where a benchmark keeps its data: a SQLite file in a temporary folder, or, with
+/// `BENCH_PG_ADMIN_URL` set, a new PostgreSQL database that `drop` removes.
+pub struct BenchDatabase {
+    pub url: String,
+    pub engine: &'static str,
+    /// The admin URL and the database's name, on PostgreSQL.
+    postgres: Option<(String, String)>,
+}
+
+impl BenchDatabase {
+    pub async fn create(dir: &tempfile::TempDir) -> anyhow::Result<BenchDatabase> {
+        let admin = std::env::var("BENCH_PG_ADMIN_URL")
+            .ok()
+            .filter(|u| !u.is_empty());
+        let Some(admin) = admin else {
+            return Ok(BenchDatabase {
+                url: format!("sqlite://{}", dir.path().join("bench.db").display()),
+                engine: "SQLite",
+                postgres: None,
+            });
+        };
+        let name = format!("mfa_bench_{}", uuid::Uuid::new_v4().simple());
+        let pool = sqlx::PgPool::connect(&admin).await?;
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&pool)
+            .await?;
+        let mut url = url::Url::parse(&admin)?;
+        url.set_path(&name);
+        Ok(BenchDatabase {
+            url: url.to_string(),
+            engine: "PostgreSQL",
+            postgres: Some((admin, name)),
+        })
+    }
+
+    /// Drops the PostgreSQL database (the SQLite file goes with its folder).
+    pub async fn drop(self) -> anyhow::Result<()> {
+        if let Some((admin, name)) = self.postgres {
+            let pool = sqlx::PgPool::connect(&admin).await?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&pool)
+                .await?;
+        }
+        Ok(())
+    }
+}
