@@ -62,7 +62,7 @@ export default async function globalSetup() {
   const env = serverEnv(port, baseUrl, dataDir, siteRoot);
   const extra = await addUser(binary, env, "e2e-totp", "extra", []);
   const enforced = await addUser(binary, env, "e2e-enforced", "enforced", ["--mfa-state", "enforced"]);
-  const reporter = await addUser(binary, env, "e2e-reporter", "reporter", []);
+  const reporter = await addUser(binary, env, "e2e-reporter", "reporter", ["--mfa-state", "disabled"]);
   const phone = await addUser(binary, env, "e2e-phone", "phone", []);
   const added = [extra, enforced, reporter, phone];
   writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, ...added]));

@@ -2,9 +2,9 @@
 //! browser hydrates the islands inside the pages (`browser.rs`), not this tree.
 
 use crate::pages::{
-    AccountPage, AdminPage, AdminPeoplePage, AdminPersonPage, DevPhonePage, HelpdeskPage, HomePage,
-    NotFoundPage, RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage,
-    SignInPage,
+    AccountPage, AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage, DevPhonePage,
+    HelpdeskPage, HomePage, NewPasswordPage, NotFoundPage, RegisterPage, ReportSignInPage,
+    SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -43,12 +43,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in/verify") view=SecondStepPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in/register") view=RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/new-password") view=NewPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/security") view=SecurityPage ssr=SsrMode::Async />
                 <Route path=path!("/security/sign-ins") view=SignInHistoryPage ssr=SsrMode::Async />
                 <Route path=path!("/security/sign-ins/report") view=ReportSignInPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=AdminPeoplePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/users/new") view=AdminNewPersonPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users/:id") view=AdminPersonPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { demoAccount, expectAccessible, hydrated, signIn, watchConsole } from "./support";
+import * as OTPAuth from "otpauth";
+import { demoAccount, enterPassword, expectAccessible, hydrated, recordSecret, signIn, watchConsole } from "./support";
 
 test("an admin finds a person and opens their page", async ({ page }) => {
   const errors = watchConsole(page);
@@ -46,15 +47,84 @@ test("an admin changes a person's MFA state and the audit log records it", async
   await actions.getByLabel("MFA state").selectOption("enforced");
   await actions.getByRole("button", { name: "Save MFA state" }).click();
   await expect(page.getByRole("region", { name: "Profile" })).toContainText("Enforced");
-  await expect(page.getByRole("region", { name: "Audit log" })).toContainText("MFA state enabled -> enforced");
+  await expect(page.getByRole("region", { name: "Audit log" })).toContainText("MFA state disabled -> enforced");
   await expectAccessible(page);
 
   // Back as it was, for the tests that sign this person in.
   await hydrated(page);
-  await page.getByRole("region", { name: "Actions" }).getByLabel("MFA state").selectOption("enabled");
+  await page.getByRole("region", { name: "Actions" }).getByLabel("MFA state").selectOption("disabled");
   await page.getByRole("region", { name: "Actions" }).getByRole("button", { name: "Save MFA state" }).click();
-  await expect(page.getByRole("region", { name: "Audit log" })).toContainText("MFA state enforced -> enabled");
+  await expect(page.getByRole("region", { name: "Audit log" })).toContainText("MFA state enforced -> disabled");
   expect(errors).toEqual([]);
+});
+
+test("an admin creates a person, who registers; then re-registration makes them register again", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const errors = watchConsole(page);
+  await signIn(page, demoAccount("admin"));
+  await page.goto("/admin/users");
+  await page.getByRole("link", { name: "New person" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "New person" })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  const form = page.getByRole("region", { name: "Account" });
+  await form.getByLabel("Username").fill("e2e-newcomer");
+  await form.getByLabel("Name", { exact: true }).fill("Nico Newcomer");
+  await form.getByLabel("E-mail").fill("not an address");
+  await form.getByRole("button", { name: "Create account" }).click();
+  await expect(form.getByLabel("E-mail")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  await form.getByLabel("E-mail").fill("nico@example.com");
+  await form.getByRole("button", { name: "Create account" }).click();
+  const firstPassword = (await page.getByTestId("first-password").textContent())!.trim();
+  recordSecret(firstPassword);
+  await expectAccessible(page);
+
+  // The newcomer, in their own browser: their own password first, then an app.
+  const theirs = await browser.newContext();
+  const newcomer = await theirs.newPage();
+  await enterPassword(newcomer, { role: "user", username: "e2e-newcomer", password: firstPassword });
+  await expect(newcomer.getByRole("heading", { level: 1, name: "Choose a new password" })).toBeVisible();
+  await hydrated(newcomer);
+  await expectAccessible(newcomer);
+  const ownPassword = "nico's own sentence for the portal";
+  recordSecret(ownPassword);
+  await newcomer.getByLabel("New password").fill(ownPassword);
+  await newcomer.getByRole("button", { name: "Save and continue" }).click();
+  await expect(newcomer.getByRole("heading", { level: 1, name: "More information required" })).toBeVisible();
+  await hydrated(newcomer);
+  await newcomer.getByLabel("Name for this app").fill("Nico's phone");
+  await newcomer.getByRole("button", { name: "Continue" }).click();
+  const secret = (await newcomer.getByTestId("totp-secret").textContent())!.replace(/\s/g, "");
+  recordSecret(secret);
+  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+  recordSecret(code);
+  await newcomer.getByLabel("Code", { exact: true }).fill(code);
+  await newcomer.getByRole("button", { name: "Activate" }).click();
+  await expect(newcomer.getByRole("heading", { level: 1, name: "My account" })).toBeVisible();
+
+  // The admin finds them, sees the app, and requires re-registration.
+  await page.goto("/admin/users?q=newcomer");
+  await page.getByTestId("person-row").first().getByRole("link").click();
+  await expect(page.getByRole("region", { name: "Methods" })).toContainText("Nico's phone");
+  await expect(page.getByRole("region", { name: "Profile" })).toContainText("Enforced");
+  await hydrated(page);
+  await expectAccessible(page);
+  const actions = page.getByRole("region", { name: "Actions" });
+  await actions.getByText("Require re-registration…").click();
+  await actions.getByRole("button", { name: "Remove methods and require re-registration" }).click();
+  await expect(page.getByRole("region", { name: "Methods" })).toContainText("No method registered.");
+  await expect(page.getByRole("region", { name: "Audit log" })).toContainText("Re-registration required");
+  await expectAccessible(page);
+
+  // The newcomer was signed out; signing in asks them to register again.
+  await newcomer.goto("/account");
+  await expect(newcomer.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
+  await enterPassword(newcomer, { role: "user", username: "e2e-newcomer", password: ownPassword });
+  await expect(newcomer.getByRole("heading", { level: 1, name: "More information required" })).toBeVisible();
+  await theirs.close();
+  // The refused e-mail address answered 400, which the browser logs.
+  expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
 });
 
 test.describe("on a 375 px phone", () => {
@@ -62,6 +132,10 @@ test.describe("on a 375 px phone", () => {
 
   test("the people list and a person's page fit the screen", async ({ page }) => {
     await signIn(page, demoAccount("admin"));
+    await page.goto("/admin/users/new");
+    await expect(page.getByRole("heading", { level: 1, name: "New person" })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await expectAccessible(page);
     for (const path of ["/admin/users"]) {
       await page.goto(path);
       await expect(page.getByTestId("person-row").first()).toBeVisible();

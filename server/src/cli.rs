@@ -106,7 +106,8 @@ pub enum PolicyCommand {
 
 #[derive(Debug, Args)]
 pub struct PolicySetArgs {
-    /// allowed_methods, phone_regions or users_may_change_admin_phone.
+    /// allowed_methods, phone_regions, users_may_change_admin_phone or
+    /// enforce_after_registration.
     pub key: String,
     pub value: String,
 }

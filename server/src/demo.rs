@@ -33,7 +33,10 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Vec<DemoAccount>>
             email: EmailAddress::parse(&format!("{username}@example.com"))?,
             password: None,
             role,
-            mfa_state: Some(MfaState::Enabled),
+            // Disabled, so the demo opens with the password alone; an admin turns
+            // MFA on from Admin → People (enabled: register at the next sign-in).
+            mfa_state: Some(MfaState::Disabled),
+            must_change_password: false,
         };
         let result = accounts::create(state, account, &Actor::System("dev-mode demo seed")).await?;
         let password = result
@@ -65,6 +68,8 @@ pub fn print_once(accounts: &[DemoAccount], url: &str) {
         );
     }
     println!();
+    println!("  MFA is off for them: turn it on in Admin > People (enabled: the person");
+    println!("  registers a method at their next sign-in).");
     println!("  Sign in at {url}");
     println!();
 }

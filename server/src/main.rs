@@ -100,6 +100,7 @@ async fn add_user(config: Config, args: UserAddArgs) -> anyhow::Result<()> {
         password,
         role: args.role,
         mfa_state: args.mfa_state,
+        must_change_password: false,
     };
     let created = accounts::create(&state, account, &Actor::System("cli")).await?;
     println!(
@@ -186,6 +187,11 @@ async fn policy(config: Config, command: PolicyCommand) -> anyhow::Result<()> {
         "{} = {}",
         portal_settings::USERS_MAY_CHANGE_ADMIN_PHONE,
         current.users_may_change_admin_phone
+    );
+    println!(
+        "{} = {}",
+        portal_settings::ENFORCE_AFTER_REGISTRATION,
+        current.enforce_after_registration
     );
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_people;
 pub mod app_passwords;
 #[cfg(feature = "ssr")]
 pub mod browser_session;

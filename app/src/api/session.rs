@@ -12,8 +12,7 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::services::caller::PendingStage;
-    use crate::services::sign_in::{SignInAttempt, SignInNext, SignInRefusal, sign_in};
+    use crate::services::sign_in::{SignInAttempt, SignInRefusal, sign_in};
     use secrecy::{ExposeSecret, SecretString};
 
     let ctx = super::guard::request()?;
@@ -36,30 +35,69 @@ pub async fn sign_in(
         .await
         .map_err(|e| ctx.internal(e))?
     {
-        Ok(signed_in) => {
-            match signed_in.next {
-                SignInNext::Complete { verified } => ctx.start_session(signed_in, verified).await?,
-                SignInNext::SecondFactor => {
-                    ctx.start_pending(signed_in, PendingStage::SecondFactor)
-                        .await?;
-                }
-                SignInNext::MustRegister => {
-                    ctx.start_pending(signed_in, PendingStage::MustRegister)
-                        .await?;
-                }
-            }
-            let target = match signed_in.next {
-                SignInNext::Complete { .. } => safe_next(next.as_deref()),
-                SignInNext::SecondFactor => "/sign-in/verify".to_owned(),
-                SignInNext::MustRegister => "/sign-in/register".to_owned(),
-            };
-            leptos_axum::redirect(&target);
-            Ok(())
-        }
+        Ok(signed_in) => continue_sign_in(&ctx, signed_in, next.as_deref()).await,
         Err(SignInRefusal::InvalidCredentials) => Err(ctx.refuse(AppError::InvalidCredentials)),
         Err(SignInRefusal::Blocked) => Err(ctx.refuse(AppError::AccountBlocked)),
+        Err(SignInRefusal::Disabled) => Err(ctx.refuse(AppError::AccountDisabled)),
         Err(SignInRefusal::TooManyFromAddress) => Err(ctx.refuse(AppError::TooManyRequests)),
     }
+}
+
+/// After a correct password (or a replaced temporary one): starts the session, or
+/// the half-signed-in stage still due, and sends the browser where it goes next.
+#[cfg(feature = "ssr")]
+async fn continue_sign_in(
+    ctx: &super::guard::RequestContext,
+    signed_in: crate::services::sign_in::SignedIn,
+    next: Option<&str>,
+) -> Result<(), AppError> {
+    use crate::services::caller::PendingStage;
+    use crate::services::sign_in::SignInNext;
+    let (stage, target) = match signed_in.next {
+        SignInNext::Complete { verified } => {
+            ctx.start_session(signed_in, verified).await?;
+            leptos_axum::redirect(&safe_next(next));
+            return Ok(());
+        }
+        SignInNext::SecondFactor => (PendingStage::SecondFactor, "/sign-in/verify"),
+        SignInNext::MustRegister => (PendingStage::MustRegister, "/sign-in/register"),
+        SignInNext::MustChangePassword => (PendingStage::NewPassword, "/sign-in/new-password"),
+    };
+    ctx.start_pending(signed_in, stage).await?;
+    leptos_axum::redirect(target);
+    Ok(())
+}
+
+/// Replaces the temporary password an administrator set, then the sign-in goes on
+/// (second step, registration, or signed in).
+#[server(endpoint = "set_new_password")]
+pub async fn set_new_password(new_password: String) -> Result<(), AppError> {
+    use crate::services::caller::PendingStage;
+    use crate::services::temporary_password::{NewPasswordRefusal, Replacement, replace_temporary};
+    use secrecy::SecretString;
+    let ctx = super::guard::request()?;
+    let pending = ctx.pending(PendingStage::NewPassword).await?;
+    let (cookie_name, _) = super::guard::remembered_cookie(ctx.state.policy.secure_cookies);
+    let device_token = ctx.cookie(&cookie_name);
+    let user_agent = ctx.user_agent();
+    let replacement = Replacement {
+        new: SecretString::from(new_password),
+        ip: ctx.client_ip()?,
+        user_agent: &user_agent,
+        device_token: device_token.as_deref(),
+    };
+    let signed_in = replace_temporary(&ctx.state, &pending, replacement)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|refusal| {
+            ctx.refuse(match refusal {
+                NewPasswordRefusal::Rule(rule) => {
+                    AppError::invalid("new_password", rule.to_string())
+                }
+                NewPasswordRefusal::SignInOver => AppError::SignInExpired,
+            })
+        })?;
+    continue_sign_in(&ctx, signed_in, None).await
 }
 
 #[server(endpoint = "sign_out")]

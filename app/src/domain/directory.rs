@@ -108,6 +108,12 @@ pub struct PersonView {
     pub locked_until: Option<String>,
     /// "Blocked since …", after a fraud report.
     pub blocked_since: Option<String>,
+    /// "Disabled since …", when an admin disabled the account.
+    pub disabled_since: Option<String>,
+    /// A temporary password waits to be replaced at the next sign-in.
+    pub must_change_password: bool,
+    /// Until when an unused one-time bypass runs (UTC minutes).
+    pub bypass_until: Option<String>,
     /// Apps (phones are listed with `phones`).
     pub methods: Vec<MethodView>,
     pub phones: Vec<PhoneView>,
@@ -118,4 +124,18 @@ pub struct PersonView {
     pub sign_ins: Vec<HistoryRowView>,
     /// The newest audit entries about the person, newest first.
     pub audit: Vec<AuditEntryView>,
+}
+
+/// A new account, with the first password shown to the admin this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonCreated {
+    pub id: i64,
+    pub username: String,
+    pub first_password: String,
+}
+
+/// Until when (UTC minutes) the granted bypass may be used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BypassGranted {
+    pub until: String,
 }

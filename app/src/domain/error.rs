@@ -19,6 +19,8 @@ pub enum AppError {
     AccountLocked { until: String },
     #[error("This account is blocked. Contact your helpdesk.")]
     AccountBlocked,
+    #[error("This account is disabled. Contact your administrator.")]
+    AccountDisabled,
     #[error("Too many sign-in attempts from your network. Wait a minute and try again.")]
     TooManyRequests,
     #[error(
@@ -79,6 +81,10 @@ pub enum AppError {
     NotFound,
     #[error("That trip is not planned any more. Reload the page.")]
     TravelWindowNotFound,
+    #[error("That person no longer exists. Go back to People.")]
+    PersonNotFound,
+    #[error("This is the last active administrator. Make someone else an administrator first.")]
+    LastAdmin,
     /// Bad input for one field; `field` is the form field's name.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -133,7 +139,9 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::NotSignedIn | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::AccountBlocked | Self::ReadOnlyView => 403,
+            Self::Forbidden | Self::AccountBlocked | Self::AccountDisabled | Self::ReadOnlyView => {
+                403
+            }
             Self::AccountLocked { .. } => 423,
             Self::TooManyRequests => 429,
             Self::Invalid { .. }
@@ -156,7 +164,9 @@ impl AppError {
             Self::MethodNotFound
             | Self::SignInEventNotFound
             | Self::TravelWindowNotFound
+            | Self::PersonNotFound
             | Self::NotFound => 404,
+            Self::LastAdmin => 409,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

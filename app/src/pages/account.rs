@@ -32,7 +32,7 @@ fn AccountCards(account: AccountView) -> impl IntoView {
         MfaState::Disabled => ("badge badge-muted", "Sign-in asks only for your password."),
         MfaState::Enabled => (
             "badge badge-ok",
-            "Sign-in asks for a second step once you add a method.",
+            "Your organisation turned on a second step at sign-in.",
         ),
         MfaState::Enforced => (
             "badge badge-strong",

@@ -45,7 +45,10 @@ fn PeoplePanel() -> impl IntoView {
         admin_directory(q.q, q.role, q.mfa, q.status, q.methods, q.after)
     });
     view! {
-        <h1>"People"</h1>
+        <div class="page-head">
+            <h1>"People"</h1>
+            <a class="btn" href=super::admin_new_person::NEW_PERSON_PATH>"New person"</a>
+        </div>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let asked = asked();

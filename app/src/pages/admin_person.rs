@@ -3,6 +3,9 @@
 //! entries about them; never a secret.
 
 use super::admin_people::PEOPLE_PATH;
+use super::admin_person_actions::{
+    AccountActions, AccountFacts, BypassForm, ProfileForm, RemoveMethodButton, ResetPasswordForm,
+};
 use crate::api::directory::{AdminSetMfaState, admin_person};
 use crate::components::{
     AdminNav, AreaLayout, FormAlert, Loaded, PortalLayout, SelectField, TableCard,
@@ -46,10 +49,30 @@ fn PersonPanel() -> impl IntoView {
 
 #[component]
 fn PersonSections(person: PersonView) -> impl IntoView {
-    let account = match (&person.blocked_since, &person.locked_until) {
-        (Some(blocked), _) => blocked.clone(),
-        (None, Some(locked)) => locked.clone(),
-        (None, None) => "Active".to_owned(),
+    let account = [
+        &person.disabled_since,
+        &person.blocked_since,
+        &person.locked_until,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect::<Vec<_>>();
+    let account = if account.is_empty() {
+        "Active".to_owned()
+    } else {
+        account.join(" · ")
+    };
+    let facts = AccountFacts {
+        user_id: person.id,
+        locked: person.locked_until.is_some(),
+        disabled: person.disabled_since.is_some(),
+        bypass_running: person.bypass_until.is_some(),
+    };
+    let password = if person.must_change_password {
+        "Temporary: to be replaced at the next sign-in"
+    } else {
+        "Set by the person"
     };
     view! {
         <h1>{person.display_name.clone()}</h1>
@@ -61,31 +84,31 @@ fn PersonSections(person: PersonView) -> impl IntoView {
                     <dt>"E-mail"</dt><dd>{person.email.clone()}</dd>
                     <dt>"Role"</dt><dd>{person.role.label()}</dd>
                     <dt>"MFA state"</dt><dd>{person.mfa_state.label()}</dd>
-                    <dt>"Account"</dt><dd>{account}</dd>
+                    <dt>"Account"</dt><dd data-testid="account-status">{account}</dd>
+                    <dt>"Password"</dt><dd>{password}</dd>
+                    {person.bypass_until.clone().map(|until| view! {
+                        <dt>"Bypass"</dt><dd>{format!("One sign-in without the second step until {until} UTC")}</dd>
+                    })}
                 </dl>
+                <ProfileForm
+                    user_id=person.id
+                    display_name=person.display_name.clone()
+                    email=person.email.clone()
+                    role=person.role
+                />
             </section>
             <section class="card" aria-labelledby="person-methods-title">
                 <h2 id="person-methods-title">"Methods"</h2>
-                <Listed
-                    empty="No authenticator app."
-                    items=person.methods.iter().map(|m| (
-                        format!("{} · {}", m.name, m.kind_label),
-                        format!("Added {} · last used {}", m.added, m.last_used.clone().unwrap_or_else(|| "never".to_owned())),
-                    )).collect()
-                />
-                <h3>"Phones"</h3>
-                <Listed
-                    empty="No phone."
-                    items=person.phones.iter().map(|p| (
-                        format!("{} · {}", p.number, p.type_label),
-                        if p.set_by_org { "Set by the organisation".to_owned() } else { "Added by the person".to_owned() },
-                    )).collect()
-                />
+                <MethodList user_id=person.id person=person.clone() />
             </section>
         </div>
         <section class="card" aria-labelledby="person-actions-title">
             <h2 id="person-actions-title">"Actions"</h2>
+            <p class="muted small">"Actions that weaken sign-in need your own recent verification; locking and signing out never wait for it."</p>
             <MfaStateForm user_id=person.id current=person.mfa_state />
+            <AccountActions facts />
+            <ResetPasswordForm user_id=person.id />
+            <BypassForm user_id=person.id />
         </section>
         <div class="cards">
             <section class="card" aria-labelledby="person-app-passwords-title">
@@ -152,6 +175,51 @@ fn MfaStateForm(user_id: i64, current: MfaState) -> impl IntoView {
             <button type="submit" class="btn">"Save MFA state"</button>
         </ActionForm>
     }
+}
+
+/// The person's apps and phones, each with an admin's "Remove".
+#[component]
+fn MethodList(user_id: i64, person: PersonView) -> impl IntoView {
+    let apps = person.methods.into_iter().map(|m| {
+        (
+            m.id,
+            m.name.clone(),
+            format!("{} · {}", m.name, m.kind_label),
+            format!(
+                "Added {} · last used {}",
+                m.added,
+                m.last_used.unwrap_or_else(|| "never".to_owned())
+            ),
+        )
+    });
+    let phones = person.phones.into_iter().map(|p| {
+        (
+            p.method_id,
+            p.number.clone(),
+            format!("{} · {}", p.number, p.type_label),
+            if p.set_by_org {
+                "Set by the organisation".to_owned()
+            } else {
+                "Added by the person".to_owned()
+            },
+        )
+    });
+    let items: Vec<_> = apps.chain(phones).collect();
+    if items.is_empty() {
+        return view! { <p class="muted">"No method registered."</p> }.into_any();
+    }
+    view! {
+        <ul class="methods">
+            {items.into_iter().map(|(method_id, name, title, detail)| view! {
+                <li class="method">
+                    <div class="method-head"><strong>{title}</strong></div>
+                    <p class="muted small">{detail}</p>
+                    <RemoveMethodButton user_id method_id name />
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// A short list of (title, detail) lines, or `empty` when there are none.

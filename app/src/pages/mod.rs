@@ -2,12 +2,15 @@
 
 mod account;
 mod admin;
+mod admin_new_person;
 mod admin_people;
 mod admin_person;
+mod admin_person_actions;
 mod dev_phone;
 pub(crate) mod helpdesk;
 mod home;
 pub(crate) mod links;
+mod new_password;
 mod not_found;
 mod register;
 mod report_sign_in;
@@ -18,11 +21,13 @@ mod sign_in_history;
 
 pub use account::AccountPage;
 pub use admin::AdminPage;
+pub use admin_new_person::AdminNewPersonPage;
 pub use admin_people::AdminPeoplePage;
 pub use admin_person::AdminPersonPage;
 pub use dev_phone::DevPhonePage;
 pub use helpdesk::HelpdeskPage;
 pub use home::HomePage;
+pub use new_password::NewPasswordPage;
 pub use not_found::NotFoundPage;
 pub use register::RegisterPage;
 pub use report_sign_in::ReportSignInPage;

@@ -22,6 +22,9 @@ pub struct NewAccount {
     pub password: Option<SecretString>,
     pub role: Role,
     pub mfa_state: Option<MfaState>,
+    /// The person replaces the password at their first sign-in (an administrator
+    /// created the account and read the password to them).
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,13 +49,8 @@ pub async fn create(
     account: NewAccount,
     actor: &Actor,
 ) -> Result<CreatedAccount, CreateAccountError> {
-    let display_name = account.display_name.trim().to_owned();
-    if display_name.is_empty()
-        || display_name.chars().count() > 100
-        || display_name.chars().any(char::is_control)
-    {
-        return Err(CreateAccountError::DisplayName);
-    }
+    let display_name =
+        checked_display_name(&account.display_name).ok_or(CreateAccountError::DisplayName)?;
     if users::find_by_username(&state.db, &account.username)
         .await?
         .is_some()
@@ -78,10 +76,12 @@ pub async fn create(
             password_hash: &hash,
             role: account.role,
             mfa_state: account.mfa_state.unwrap_or(state.policy.default_mfa_state),
+            must_change_password: account.must_change_password,
             now,
         },
     )
-    .await?;
+    .await?
+    .ok_or_else(|| CreateAccountError::UsernameTaken(account.username.to_string()))?;
     let detail = format!("role {}", account.role);
     let record = AuditRecord {
         actor,
@@ -95,6 +95,13 @@ pub async fn create(
         id,
         generated_password: generated.then_some(raw_password),
     })
+}
+
+/// A display name as stored: trimmed, 1 to 100 characters, no control characters.
+pub fn checked_display_name(raw: &str) -> Option<String> {
+    let name = raw.trim();
+    let length = name.chars().count();
+    ((1..=100).contains(&length) && !name.chars().any(char::is_control)).then(|| name.to_owned())
 }
 
 /// Five groups of four from an alphabet without look-alikes: about 100 bits.

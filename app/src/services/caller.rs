@@ -223,14 +223,16 @@ pub struct SessionFacts {
 pub enum PendingStage {
     /// Enter a code from a registered method.
     SecondFactor,
-    /// MFA is enforced and no method exists: register one ("More information required").
+    /// MFA is on and no method exists: register one ("More information required").
     MustRegister,
+    /// An administrator set the password: choose one's own first.
+    NewPassword,
 }
 
 impl PendingStage {
     pub fn lifetime_secs(self) -> i64 {
         match self {
-            PendingStage::SecondFactor => PENDING_SIGN_IN_SECS,
+            PendingStage::SecondFactor | PendingStage::NewPassword => PENDING_SIGN_IN_SECS,
             PendingStage::MustRegister => PENDING_REGISTRATION_SECS,
         }
     }

@@ -9,6 +9,7 @@ use crate::domain::directory::{
 };
 use crate::domain::{FieldError, MethodKind, MfaState, Role};
 use crate::state::Services;
+use crate::store::account_controls::LOCKED_UNTIL_UNLOCKED;
 use crate::store::directory::{self, DirectoryFilter};
 use crate::store::sign_in_history::{self, HistoryFilter, PageAt};
 use crate::store::{UserId, audit, methods, remembered_devices, users};
@@ -168,7 +169,18 @@ pub async fn person(
         locked_until: user
             .locked_until
             .filter(|until| *until > now)
-            .map(|until| format!("Locked until {}", utc_minutes(until))),
+            .map(|until| match until {
+                LOCKED_UNTIL_UNLOCKED => "Locked by an administrator until unlocked".to_owned(),
+                _ => format!("Locked until {}", utc_minutes(until)),
+            }),
+        disabled_since: user
+            .disabled_at
+            .map(|at| format!("Disabled since {}", utc_minutes(at))),
+        must_change_password: user.must_change_password,
+        bypass_until: user
+            .bypass_until
+            .filter(|until| *until > now)
+            .map(utc_minutes),
         blocked_since: user
             .blocked_at
             .map(|at| format!("Blocked since {}", utc_minutes(at))),

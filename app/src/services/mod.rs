@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod sign_in;
 pub mod sign_in_flow;
 pub mod sign_in_history;
+pub mod temporary_password;
 pub mod time_format;
 pub mod user_agent;
 

@@ -12,7 +12,13 @@ use anyhow::Context;
 pub const ALLOWED_METHODS: &str = "allowed_methods";
 pub const PHONE_REGIONS: &str = "phone_regions";
 pub const USERS_MAY_CHANGE_ADMIN_PHONE: &str = "users_may_change_admin_phone";
-pub const KEYS: [&str; 3] = [ALLOWED_METHODS, PHONE_REGIONS, USERS_MAY_CHANGE_ADMIN_PHONE];
+pub const ENFORCE_AFTER_REGISTRATION: &str = "enforce_after_registration";
+pub const KEYS: [&str; 4] = [
+    ALLOWED_METHODS,
+    PHONE_REGIONS,
+    USERS_MAY_CHANGE_ADMIN_PHONE,
+    ENFORCE_AFTER_REGISTRATION,
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PortalSettings {
@@ -22,6 +28,9 @@ pub struct PortalSettings {
     pub phone_regions: Vec<String>,
     /// Default: yes.
     pub users_may_change_admin_phone: bool,
+    /// An enabled person's state becomes enforced once they register a method, as
+    /// in Entra's per-user MFA. Default: yes.
+    pub enforce_after_registration: bool,
 }
 
 impl Default for PortalSettings {
@@ -30,6 +39,7 @@ impl Default for PortalSettings {
             allowed_methods: SignInMethod::ALL.to_vec(),
             phone_regions: Vec::new(),
             users_may_change_admin_phone: true,
+            enforce_after_registration: true,
         }
     }
 }
@@ -84,16 +94,19 @@ impl PortalSettings {
                 }
                 self.phone_regions = regions;
             }
-            USERS_MAY_CHANGE_ADMIN_PHONE => {
-                self.users_may_change_admin_phone = match value.trim() {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err("true or false".to_owned()),
-                };
-            }
+            USERS_MAY_CHANGE_ADMIN_PHONE => self.users_may_change_admin_phone = yes_or_no(value)?,
+            ENFORCE_AFTER_REGISTRATION => self.enforce_after_registration = yes_or_no(value)?,
             _ => return Err(format!("unknown setting; known: {}", KEYS.join(", "))),
         }
         Ok(())
+    }
+}
+
+fn yes_or_no(value: &str) -> Result<bool, String> {
+    match value.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("true or false".to_owned()),
     }
 }
 
@@ -177,6 +190,17 @@ mod tests {
             .unwrap();
         assert!(!settings.users_may_change_admin_phone);
         assert!(settings.apply(USERS_MAY_CHANGE_ADMIN_PHONE, "no").is_err());
+        assert!(
+            settings.enforce_after_registration,
+            "Entra's behaviour by default"
+        );
+        settings.apply(ENFORCE_AFTER_REGISTRATION, "false").unwrap();
+        assert!(!settings.enforce_after_registration);
+        assert!(
+            settings
+                .apply(ENFORCE_AFTER_REGISTRATION, "sometimes")
+                .is_err()
+        );
         assert!(settings.apply("colour", "blue").is_err());
     }
 }

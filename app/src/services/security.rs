@@ -155,6 +155,7 @@ pub async fn method_added(
         ip: Some(ip),
     };
     audit::record(state.db.pool(), state.clock.now(), record).await?;
+    enforce_after_registration(state, user).await?;
     let body = format!(
         "{what} was added to your MFA Portal account as a sign-in method. If this was not you, contact your helpdesk now."
     );
@@ -189,6 +190,32 @@ pub async fn revoke_device(
         .await?;
     }
     Ok(revoked)
+}
+
+/// Entra's per-user MFA: once an enabled person has a method, their state becomes
+/// enforced (when the policy says so). Only from enabled, in one statement.
+async fn enforce_after_registration(state: &Services, user: UserId) -> anyhow::Result<()> {
+    if !super::portal_settings::load(&state.db)
+        .await?
+        .enforce_after_registration
+    {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    if users::replace_mfa_state(&mut *tx, user, MfaState::Enabled, MfaState::Enforced).await? {
+        let record = AuditRecord {
+            actor: &Actor::System("policy: enforce after registration"),
+            subject: Some(user),
+            action: AuditAction::UserMfaState,
+            detail: "MFA state enabled -> enforced (a method was registered)",
+            ip: None,
+        };
+        audit::record(&mut *tx, state.clock.now(), record).await?;
+    }
+    tx.commit()
+        .await
+        .context("committing the enforced MFA state")?;
+    Ok(())
 }
 
 /// Sets a user's MFA state (command line for now; the admin section later).

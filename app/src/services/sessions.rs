@@ -97,8 +97,9 @@ pub async fn resolve(state: &Services, record: &mut SignedInRecord) -> anyhow::R
         return Ok(Resolution::Over);
     }
     let user = users::find_by_id(&state.db, UserId(record.user_id)).await?;
-    let live =
-        |u: &users::UserRow| u.blocked_at.is_none() && u.session_epoch == record.session_epoch;
+    let live = |u: &users::UserRow| {
+        u.blocked_at.is_none() && u.disabled_at.is_none() && u.session_epoch == record.session_epoch
+    };
     let Some(user) = user.filter(live) else {
         return Ok(Resolution::Over);
     };

@@ -9,7 +9,7 @@ use crate::domain::{MfaState, ResultCode, Username};
 use crate::state::Services;
 use crate::store::sign_in_events::{self, NewSignInEvent};
 use crate::store::users::{self, UserRow};
-use crate::store::{UserId, methods};
+use crate::store::{UserId, account_controls, methods};
 use secrecy::SecretString;
 use std::net::IpAddr;
 
@@ -44,6 +44,9 @@ pub enum SignInNext {
     },
     SecondFactor,
     MustRegister,
+    /// An administrator set the password: the person chooses their own first
+    /// (`password_change::replace_temporary`), then the sign-in goes on.
+    MustChangePassword,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +54,8 @@ pub enum SignInRefusal {
     /// Unknown user, wrong password and locked account alike.
     InvalidCredentials,
     Blocked,
+    /// An administrator disabled the account.
+    Disabled,
     TooManyFromAddress,
 }
 
@@ -106,12 +111,27 @@ pub async fn sign_in(
                 .await?;
             Ok(Err(SignInRefusal::Blocked))
         }
+        Verification::Match { .. } if user.disabled_at.is_some() => {
+            claim.handed_back(state).await?;
+            event
+                .record(state, Some(user.id), ResultCode::UserDisabled)
+                .await?;
+            Ok(Err(SignInRefusal::Disabled))
+        }
         Verification::Match { needs_rehash } => {
             if needs_rehash {
                 let hash = state.hasher.hash(attempt.password).await?;
                 users::replace_password_hash(&state.db, user.id, &hash).await?;
             }
-            let (next, code) = next_step(state, &user, attempt.device_token.as_deref()).await?;
+            let (next, code) = if user.must_change_password {
+                // "Expired and not changed": the secret must be replaced first.
+                (
+                    SignInNext::MustChangePassword,
+                    ResultCode::PINExpiredAndNotChanged,
+                )
+            } else {
+                next_step(state, &user, attempt.device_token.as_deref()).await?
+            };
             if matches!(next, SignInNext::Complete { .. }) {
                 claim.succeeded(state).await?;
             } else {
@@ -128,31 +148,38 @@ pub async fn sign_in(
     }
 }
 
-/// Whether a second step is due, and the event code that says so.
-async fn next_step(
+/// Whether a second step is due, and the event code that says so. Enabled and
+/// enforced alike ask a person without a method to register one (Entra's meaning);
+/// an administrator's one-time bypass skips a due second step once.
+pub(crate) async fn next_step(
     state: &Services,
     user: &UserRow,
     device_token: Option<&str>,
 ) -> anyhow::Result<(SignInNext, ResultCode)> {
+    let has_method = methods::count_for(&state.db, user.id).await? > 0;
     if user.mfa_state == MfaState::Disabled {
+        // Without a method the password is all there is to verify: it counts as
+        // recent verification for adding the first one.
         return Ok((
-            SignInNext::Complete { verified: false },
+            SignInNext::Complete {
+                verified: !has_method,
+            },
             ResultCode::PasswordVerified,
         ));
     }
-    if methods::count_for(&state.db, user.id).await? == 0 {
-        return Ok(match user.mfa_state {
-            MfaState::Enforced => (SignInNext::MustRegister, ResultCode::UserIncomplete),
-            _ => (
-                SignInNext::Complete { verified: true },
-                ResultCode::PasswordVerified,
-            ),
-        });
+    if !has_method {
+        return Ok((SignInNext::MustRegister, ResultCode::UserIncomplete));
     }
     if remembered::is_remembered(state, user.id, device_token).await? {
         return Ok((
             SignInNext::Complete { verified: false },
             ResultCode::SecondStepRemembered,
+        ));
+    }
+    if account_controls::claim_bypass(state.db.pool(), user.id, state.clock.now()).await? {
+        return Ok((
+            SignInNext::Complete { verified: false },
+            ResultCode::BypassedAuth,
         ));
     }
     Ok((SignInNext::SecondFactor, ResultCode::OATHCodePending))

@@ -128,3 +128,20 @@ pub async fn delete_for_user<'e>(
     .context("removing a method")?;
     Ok(name)
 }
+
+/// Deletes every method of the user except phones their organisation set (pending
+/// enrolments too); returns the names removed.
+pub async fn delete_all_but_org_phones<'e>(
+    exec: impl Exec<'e>,
+    user: UserId,
+) -> anyhow::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "DELETE FROM mfa_methods WHERE user_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM phone_numbers p WHERE p.method_id = mfa_methods.id AND p.set_by_org = 1) \
+         RETURNING name",
+    )
+    .bind(user.0)
+    .fetch_all(exec)
+    .await
+    .context("removing a person's methods for re-registration")
+}

@@ -1,6 +1,7 @@
 //! SQL, one module per table group. Every statement is parameterised and written
 //! once for both engines (sqlx `Any`: `$n` placeholders, BIGINT and TEXT columns).
 
+pub mod account_controls;
 pub mod app_passwords;
 pub mod audit;
 pub mod dev_phone;

@@ -23,6 +23,13 @@ pub struct UserRow {
     pub session_epoch: i64,
     /// When failed attempts last locked the account.
     pub last_locked_at: Option<i64>,
+    /// When an administrator disabled the account (sign-in refused).
+    pub disabled_at: Option<i64>,
+    /// An administrator set the password: the person replaces it at sign-in.
+    #[sqlx(try_from = "super::Flag")]
+    pub must_change_password: bool,
+    /// Until when one second step may be skipped (an administrator's bypass).
+    pub bypass_until: Option<i64>,
 }
 
 impl fmt::Debug for UserRow {
@@ -43,16 +50,21 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub role: Role,
     pub mfa_state: MfaState,
+    pub must_change_password: bool,
     pub now: i64,
 }
 
 const COLUMNS: &str = "id, username, display_name, email, password_hash, role, mfa_state, \
-    failed_sign_ins, lockout_count, locked_until, blocked_at, session_epoch, last_locked_at";
+    failed_sign_ins, lockout_count, locked_until, blocked_at, session_epoch, last_locked_at, \
+    disabled_at, must_change_password, bypass_until";
 
-pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<UserId> {
-    let id: i64 = sqlx::query_scalar(
+/// Inserts the account; `None` when the username is taken (checked by the insert
+/// itself, so of two parallel creations one gets the name and the other is told).
+pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<Option<UserId>> {
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, email, password_hash, role, mfa_state, \
-         created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+         created_at, password_changed_at, must_change_password) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT (username) DO NOTHING RETURNING id",
     )
     .bind(user.username.as_str())
     .bind(user.display_name)
@@ -61,10 +73,11 @@ pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<UserId> {
     .bind(user.role.as_str())
     .bind(user.mfa_state.as_str())
     .bind(user.now)
-    .fetch_one(db.pool())
+    .bind(i64::from(user.must_change_password))
+    .fetch_optional(db.pool())
     .await
     .context("inserting a user")?;
-    Ok(UserId(id))
+    Ok(id.map(UserId))
 }
 
 pub async fn find_by_username(db: &Db, username: &Username) -> anyhow::Result<Option<UserRow>> {

@@ -49,6 +49,7 @@ pub async fn create_user(
         password: Some(SecretString::from(PASSWORD.to_owned())),
         role: Role::User,
         mfa_state: Some(mfa),
+        must_change_password: false,
     };
     Ok(accounts::create(state, account, &Actor::System("bench"))
         .await?

@@ -67,7 +67,7 @@ async fn an_admin_sets_the_mfa_state_and_the_log_says_who_from_what_to_what() {
         .filter(|e| e["action"] == "MFA state changed")
         .map(|e| (e["actor"].as_str().unwrap(), e["detail"].as_str().unwrap()))
         .collect();
-    assert_eq!(changes, [("root", "MFA state enabled -> enforced")]);
+    assert_eq!(changes, [("root", "MFA state disabled -> enforced")]);
     assert_eq!(person["mfa_state"], "enforced");
 }
 
@@ -94,7 +94,7 @@ async fn a_stale_verification_unknown_person_or_state_and_other_roles_are_refuse
 
     // Ten minutes after the admin's sign-in, the step-up is due again.
     t.clock.advance_secs(11 * 60);
-    let stale = set_state(&t, &admin, dana.0, "disabled").await;
+    let stale = set_state(&t, &admin, dana.0, "enforced").await;
     assert_eq!(stale.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         stale.json::<Value>().await.unwrap(),
@@ -102,7 +102,7 @@ async fn a_stale_verification_unknown_person_or_state_and_other_roles_are_refuse
     );
     assert_eq!(
         state_of(&t, dana).await,
-        MfaState::Enabled,
+        MfaState::Disabled,
         "nothing changed"
     );
 }
@@ -128,7 +128,7 @@ async fn parallel_changes_leave_a_log_whose_entries_follow_each_other() {
     .await
     .unwrap();
     assert!(!details.is_empty());
-    let mut current = "enabled".to_owned();
+    let mut current = "disabled".to_owned();
     for detail in &details {
         let (before, after) = detail
             .strip_prefix("MFA state ")

@@ -149,12 +149,25 @@ impl TestApp {
                 .expect("a valid address"),
             password: Some(SecretString::from(PASSWORD.to_owned())),
             role,
-            mfa_state: Some(MfaState::Enabled),
+            // Disabled: the password signs in and counts as the verification for a
+            // first method. Helpers that give a person a method turn MFA on after
+            // it (`mfa_on`), as an admin would; enabled without a method would send
+            // every sign-in to registration.
+            mfa_state: Some(MfaState::Disabled),
+            must_change_password: false,
         };
         accounts::create(&self.app.state, account, &Actor::System("test"))
             .await
             .expect("creating a test user")
             .id
+    }
+
+    /// Turns MFA on (enabled) for `user`, who has a method by now: sign-in asks for a
+    /// second step from here on.
+    pub async fn mfa_on(&self, user: UserId) {
+        app::store::users::set_mfa_state(&self.app.state.db, user, MfaState::Enabled)
+            .await
+            .expect("turning MFA on");
     }
 
     /// Headers a browser on the portal's own page would send with a form post.

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod access;
+mod admin_account_actions;
 mod admin_actions;
 mod app_passwords;
 mod cli;

@@ -128,6 +128,7 @@ pub async fn user_with_phone(t: &TestApp, username: &str) -> app::store::UserId 
         "verify: {}",
         res.text().await.unwrap()
     );
+    t.mfa_on(user).await;
     user
 }
 
@@ -183,6 +184,7 @@ pub async fn user_with_phone_via_gateway(
     let id = challenge["challenge_id"].as_i64().unwrap().to_string();
     let res = verify_enrol(t, &t.client, &id, &code).await;
     assert_eq!(res.status(), StatusCode::OK);
+    t.mfa_on(user).await;
     user
 }
 

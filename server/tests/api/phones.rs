@@ -434,7 +434,8 @@ async fn a_fraud_report_blocks_resends_tells_the_person_and_lifts_after_the_bloc
 #[tokio::test]
 async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
     let t = spawn_dev().await;
-    t.create_user("wes", Role::User).await;
+    let wes = t.create_user("wes", Role::User).await;
+    t.mfa_on(wes).await;
     let username = app::domain::Username::parse("wes").unwrap();
     let actor = app::services::audit::Actor::System("test");
     app::services::phones::set_by_organisation(

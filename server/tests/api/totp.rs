@@ -72,6 +72,7 @@ async fn an_app_is_enrolled_by_qr_then_asked_for_at_every_sign_in() {
     );
 
     t.post_form(&t.client, "/api/sign_out", &[]).await;
+    t.mfa_on(alice).await;
     let res = password_step(&t, &t.client, "alice").await;
     assert_eq!(res.headers()["location"], "/sign-in/verify");
     assert_eq!(latest_code(&t).await, ResultCode::OATHCodePending.code());

@@ -74,7 +74,9 @@ pub async fn second_step(
 pub async fn user_with_app(t: &TestApp, username: &str) -> (app::store::UserId, Enrolled) {
     let user = t.create_user(username, app::domain::Role::User).await;
     password_step(t, &t.client, username).await;
-    (user, enrol(t, &t.client, "Phone").await)
+    let app = enrol(t, &t.client, "Phone").await;
+    t.mfa_on(user).await;
+    (user, app)
 }
 
 /// Another browser that passes the second step one step later and asks to be

@@ -263,6 +263,7 @@ impl ResultCode {
         matches!(
             self,
             Self::PasswordVerified
+                | Self::BypassedAuth
                 | Self::SecondStepRemembered
                 | Self::OATHCodeVerified
                 | Self::AppPasswordAccepted

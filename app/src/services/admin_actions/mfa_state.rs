@@ -1,10 +1,7 @@
-//! What an admin changes on a person's page. Each action takes `&Verified<Admin>`
-//! (an administrator whose own verification is recent) and leaves an audit entry
-//! naming the admin, the person and the value before and after.
+//! The MFA state an admin sets: disabled, enabled, enforced.
 
-use super::audit::{self, AuditRecord};
-use super::caller::{Admin, Verified};
 use crate::domain::{AuditAction, MfaState};
+use crate::services::caller::{Admin, Verified};
 use crate::state::Services;
 use crate::store::{UserId, users};
 
@@ -29,7 +26,6 @@ pub async fn set_mfa_state(
     new: MfaState,
     ip: &str,
 ) -> anyhow::Result<Changed<MfaState>> {
-    let actor = admin.audit_actor();
     loop {
         let Some(row) = users::find_by_id(&state.db, user).await? else {
             return Ok(Changed::NoSuchPerson);
@@ -43,14 +39,17 @@ pub async fn set_mfa_state(
             continue;
         }
         let detail = format!("MFA state {} -> {}", row.mfa_state, new);
-        let record = AuditRecord {
-            actor: &actor,
-            subject: Some(user),
-            action: AuditAction::UserMfaState,
-            detail: &detail,
-            ip: Some(ip),
-        };
-        audit::record(&mut *tx, state.clock.now(), record).await?;
+        let now = state.clock.now();
+        super::record(
+            &mut *tx,
+            now,
+            admin,
+            user,
+            AuditAction::UserMfaState,
+            &detail,
+            ip,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Changed::From(row.mfa_state));
     }

@@ -1,0 +1,154 @@
+//! What an admin does to a person's account (see `services::admin_actions`). Each
+//! function: the admin, the parsed input, one service call, the refusal mapped.
+
+use crate::domain::AppError;
+use crate::domain::directory::{BypassGranted, PersonCreated};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn refusal_error(refusal: crate::services::admin_actions::Refusal) -> AppError {
+    use crate::services::admin_actions::Refusal;
+    match refusal {
+        Refusal::NoSuchPerson => AppError::PersonNotFound,
+        Refusal::LastAdmin => AppError::LastAdmin,
+        Refusal::NoSuchMethod => AppError::MethodNotFound,
+        Refusal::NotRecentlyVerified => AppError::ReauthenticationRequired,
+    }
+}
+
+/// Creates an account with a generated first password, shown here once; the
+/// person replaces it at their first sign-in.
+#[server(endpoint = "admin_create_person")]
+pub async fn admin_create_person(
+    username: String,
+    display_name: String,
+    email: String,
+    role: String,
+    mfa_state: String,
+) -> Result<PersonCreated, AppError> {
+    use crate::services::admin_actions::{NewPerson, create_person};
+    use secrecy::ExposeSecret;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let person = NewPerson::parse(&username, &display_name, &email, &role, &mfa_state)
+        .map_err(|e| ctx.refuse(e))?;
+    let created = create_person(&ctx.state, &verified, person)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|e| ctx.refuse(e))?;
+    Ok(PersonCreated {
+        id: created.id.0,
+        username: username.trim().to_lowercase(),
+        first_password: created.first_password.expose_secret().to_owned(),
+    })
+}
+
+/// Changes name, e-mail and role (never the last active administrator's role).
+#[server(endpoint = "admin_edit_profile")]
+pub async fn admin_edit_profile(
+    user_id: i64,
+    display_name: String,
+    email: String,
+    role: String,
+) -> Result<(), AppError> {
+    use crate::services::admin_actions::{ProfileEdit, edit_profile};
+    use crate::store::UserId;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let edit = ProfileEdit::parse(&display_name, &email, &role).map_err(|e| ctx.refuse(e))?;
+    let ip = ctx.client_ip()?.to_string();
+    edit_profile(&ctx.state, &verified, UserId(user_id), edit, &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|refusal| ctx.refuse(refusal_error(refusal)))
+}
+
+/// One of the one-click actions (`AccountAction`: lock, unlock, disable, enable,
+/// sign out everywhere, forget browsers, require re-registration, cancel bypass).
+#[server(endpoint = "admin_account_action")]
+pub async fn admin_account_action(user_id: i64, action: String) -> Result<(), AppError> {
+    use crate::services::admin_actions::{AccountAction, apply};
+    use crate::store::UserId;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let action = AccountAction::parse(&action).ok_or_else(|| {
+        ctx.refuse(AppError::invalid(
+            "action",
+            "Choose one of the listed actions.",
+        ))
+    })?;
+    let ip = ctx.client_ip()?.to_string();
+    apply(&ctx.state, &admin, UserId(user_id), action, &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|refusal| ctx.refuse(refusal_error(refusal)))
+}
+
+/// Sets a temporary password and returns it, once, to read to the person.
+#[server(endpoint = "admin_reset_password")]
+pub async fn admin_reset_password(user_id: i64) -> Result<String, AppError> {
+    use crate::services::admin_actions::reset_password;
+    use crate::store::UserId;
+    use secrecy::ExposeSecret;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let ip = ctx.client_ip()?.to_string();
+    let temporary = reset_password(&ctx.state, &verified, UserId(user_id), &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|refusal| ctx.refuse(refusal_error(refusal)))?;
+    Ok(temporary.expose_secret().to_owned())
+}
+
+/// Lets the next sign-in within `seconds` skip the second step once.
+#[server(endpoint = "admin_grant_bypass")]
+pub async fn admin_grant_bypass(
+    user_id: i64,
+    seconds: String,
+    reason: String,
+) -> Result<BypassGranted, AppError> {
+    use crate::services::admin_actions::{Bypass, grant_bypass};
+    use crate::services::time_format::utc_minutes;
+    use crate::store::UserId;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let bypass = Bypass::parse(&seconds, &reason).map_err(|e| ctx.refuse(e))?;
+    let ip = ctx.client_ip()?.to_string();
+    let until = grant_bypass(&ctx.state, &verified, UserId(user_id), &bypass, &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|refusal| ctx.refuse(refusal_error(refusal)))?;
+    Ok(BypassGranted {
+        until: utc_minutes(until),
+    })
+}
+
+/// Removes one of the person's methods.
+#[server(endpoint = "admin_remove_method")]
+pub async fn admin_remove_method(user_id: i64, method_id: i64) -> Result<(), AppError> {
+    use crate::services::admin_actions::remove_method;
+    use crate::store::{MethodId, UserId};
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let ip = ctx.client_ip()?.to_string();
+    remove_method(
+        &ctx.state,
+        &verified,
+        UserId(user_id),
+        MethodId(method_id),
+        &ip,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
+    .map(|_name| ())
+    .map_err(|refusal| ctx.refuse(refusal_error(refusal)))
+}

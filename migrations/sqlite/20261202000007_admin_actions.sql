@@ -1,0 +1,20 @@
+-- What an administrator can do to one account: disable it (sign-in refused, sessions
+-- ended), give a temporary password the person must replace at the next sign-in,
+-- and allow one sign-in without the second step for a while (result code 7).
+-- Keep in step with the other engine's file of the same name.
+
+-- When an administrator disabled the account; NULL while it may sign in.
+ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+-- 1 after an administrator set the password (a reset, or a generated first one):
+-- the person chooses their own before anything else.
+ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
+-- Until when the next second step may be skipped, once (cleared by the sign-in that
+-- uses it, in the same statement that checks it).
+ALTER TABLE users ADD COLUMN bypass_until BIGINT;
+
+-- Rows locked to serialise a rule that spans many rows ("the last active admin stays
+-- an active admin"): a transaction updates the row first, so the next one waits.
+CREATE TABLE named_locks (
+    name TEXT PRIMARY KEY
+);
+INSERT INTO named_locks (name) VALUES ('admins');
