@@ -98,6 +98,7 @@ impl ResultCode {
             | Self::TextMessageAuthenticated
             | Self::MobileAppAuthenticated
             | Self::PINEntered
+            | Self::BypassedAuth
             | Self::AppPasswordAccepted => "Success",
             Self::PasswordIncorrect => "Wrong password",
             Self::OATHCodeIncorrect | Self::TextMessageOTPIncorrect => "Wrong code",
@@ -109,6 +110,7 @@ impl ResultCode {
                 "Password correct, waiting for the second step"
             }
             Self::UserIncomplete => "Password correct, sign-in method to be set up",
+            Self::PINExpiredAndNotChanged => "Temporary password correct, own password to be chosen",
             Self::FraudReported | Self::FraudCodeEntered => "Blocked: fraud reported",
             Self::AccountLocked => "Blocked: too many wrong attempts",
             Self::TooManyAttemptsFromAddress => "Blocked: too many attempts from this address",
