@@ -89,7 +89,7 @@ test("an admin creates a person, who registers; then re-registration makes them 
   await expectAccessible(newcomer);
   const ownPassword = "nico's own sentence for the portal";
   recordSecret(ownPassword);
-  await newcomer.getByLabel("New password").fill(ownPassword);
+  await newcomer.getByRole("textbox", { name: "New password" }).fill(ownPassword);
   await newcomer.getByRole("button", { name: "Save and continue" }).click();
   await expect(newcomer.getByRole("heading", { level: 1, name: "More information required" })).toBeVisible();
   await hydrated(newcomer);

@@ -28,6 +28,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         for (page, needed) in [
             ("/admin", Role::Admin),
             ("/admin/users", Role::Admin),
+            ("/admin/users/new", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
             ("/account", Role::User),
         ] {
@@ -48,6 +49,69 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             let expected = match (role, allowed(needed)) {
                 (None, _) => StatusCode::UNAUTHORIZED,
                 (_, true) => StatusCode::OK,
+                (_, false) => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(status, expected, "{function} as {role:?}");
+        }
+        // The admin's actions, with whole forms about a person who does not exist
+        // (or, for creation, a new one): refused before anything is looked up.
+        let nobody = [("user_id", "999999")];
+        let actions: [(&str, Vec<(&str, &str)>, StatusCode); 8] = [
+            ("/api/admin_person", nobody.to_vec(), StatusCode::NOT_FOUND),
+            (
+                "/api/admin_set_mfa_state",
+                [nobody[0], ("mfa_state", "enabled")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_account_action",
+                [nobody[0], ("action", "lock")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_reset_password",
+                nobody.to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_grant_bypass",
+                [nobody[0], ("seconds", "300"), ("reason", "matrix")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_remove_method",
+                [nobody[0], ("method_id", "1")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_edit_profile",
+                [
+                    nobody[0],
+                    ("display_name", "Nobody"),
+                    ("email", "nobody@example.com"),
+                    ("role", "user"),
+                ]
+                .to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_create_person",
+                [
+                    ("username", "matrix-person"),
+                    ("display_name", "Matrix"),
+                    ("email", "matrix@example.com"),
+                    ("role", "user"),
+                    ("mfa_state", "enabled"),
+                ]
+                .to_vec(),
+                StatusCode::OK,
+            ),
+        ];
+        for (function, form, when_allowed) in &actions {
+            let status = t.post_form(&client, function, form).await.status();
+            let expected = match (role, allowed(Role::Admin)) {
+                (None, _) => StatusCode::UNAUTHORIZED,
+                (_, true) => *when_allowed,
                 (_, false) => StatusCode::FORBIDDEN,
             };
             assert_eq!(status, expected, "{function} as {role:?}");

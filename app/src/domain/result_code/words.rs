@@ -110,7 +110,9 @@ impl ResultCode {
                 "Password correct, waiting for the second step"
             }
             Self::UserIncomplete => "Password correct, sign-in method to be set up",
-            Self::PINExpiredAndNotChanged => "Temporary password correct, own password to be chosen",
+            Self::PINExpiredAndNotChanged => {
+                "Temporary password correct, own password to be chosen"
+            }
             Self::FraudReported | Self::FraudCodeEntered => "Blocked: fraud reported",
             Self::AccountLocked => "Blocked: too many wrong attempts",
             Self::TooManyAttemptsFromAddress => "Blocked: too many attempts from this address",
