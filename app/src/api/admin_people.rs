@@ -152,3 +152,31 @@ pub async fn admin_remove_method(user_id: i64, method_id: i64) -> Result<(), App
     .map(|_name| ())
     .map_err(|refusal| ctx.refuse(refusal_error(refusal)))
 }
+
+/// Sets the person's phone as the organisation (active at once) and whether
+/// sign-in texts or calls it.
+#[server(endpoint = "admin_set_org_phone")]
+pub async fn admin_set_org_phone(
+    user_id: i64,
+    number: String,
+    phone_type: String,
+    use_for: String,
+) -> Result<(), AppError> {
+    use crate::services::admin_actions::{OrgPhone, OrgPhoneRefusal, set_org_phone};
+    use crate::store::UserId;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let phone = OrgPhone::parse(&number, &phone_type, &use_for).map_err(|e| ctx.refuse(e))?;
+    let ip = ctx.client_ip()?.to_string();
+    set_org_phone(&ctx.state, &verified, UserId(user_id), phone, &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|refusal| {
+            ctx.refuse(match refusal {
+                OrgPhoneRefusal::Field(field) => field.into(),
+                OrgPhoneRefusal::Action(action) => refusal_error(action),
+            })
+        })
+}

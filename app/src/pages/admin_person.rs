@@ -4,7 +4,8 @@
 
 use super::admin_people::PEOPLE_PATH;
 use super::admin_person_actions::{
-    AccountActions, AccountFacts, BypassForm, ProfileForm, RemoveMethodButton, ResetPasswordForm,
+    AccountActions, AccountFacts, BypassForm, OrgPhoneForm, ProfileForm, RemoveMethodButton,
+    ResetPasswordForm,
 };
 use crate::api::directory::{AdminSetMfaState, admin_person};
 use crate::components::{
@@ -100,6 +101,7 @@ fn PersonSections(person: PersonView) -> impl IntoView {
             <section class="card" aria-labelledby="person-methods-title">
                 <h2 id="person-methods-title">"Methods"</h2>
                 <MethodList user_id=person.id person=person.clone() />
+                <OrgPhoneForm user_id=person.id />
             </section>
         </div>
         <section class="card" aria-labelledby="person-actions-title">

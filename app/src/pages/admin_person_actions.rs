@@ -4,9 +4,10 @@
 
 use crate::api::admin_people::{
     AdminAccountAction, AdminEditProfile, AdminGrantBypass, AdminRemoveMethod, AdminResetPassword,
+    AdminSetOrgPhone,
 };
 use crate::components::{FormAlert, SelectField, TextField, island_hydrating, reload_page};
-use crate::domain::{AppError, Role};
+use crate::domain::{AppError, PhoneType, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -212,5 +213,37 @@ pub fn RemoveMethodButton(user_id: i64, method_id: i64, name: String) -> impl In
                 <button type="submit" class="btn btn-quiet btn-danger" aria-label=format!("Remove {name}")>"Remove"</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// The person's authentication phone, set by the organisation (seed 003).
+#[island(lazy)]
+pub fn OrgPhoneForm(user_id: i64) -> impl IntoView {
+    island_hydrating();
+    let set = ServerAction::<AdminSetOrgPhone>::new();
+    let error = Signal::derive(move || set.value().get().and_then(Result::err));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
+    };
+    reload_when(move || matches!(set.value().get(), Some(Ok(()))));
+    view! {
+        <details class="other-ways">
+            <summary>"Set a phone as the organisation…"</summary>
+            <p class="note">"Active at once and marked \u{201c}set by your organisation\u{201d}; it replaces the person's phone of the same kind. With MFA on, their first sign-in asks for a code on it."</p>
+            <ActionForm action=set attr:class="form" attr:novalidate=true>
+                <FormAlert error=form_level(error, &["number", "phone_type", "use_for"]) />
+                <ConfirmFirst error />
+                <input type="hidden" name="user_id" value=user_id />
+                <TextField name="number" label="Phone number" kind="tel" autocomplete="off" hint="With the country code, e.g. +31 6 12345678." error=field("number") />
+                <SelectField name="phone_type" label="Phone" error=field("phone_type")>
+                    {PhoneType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                </SelectField>
+                <SelectField name="use_for" label="Sign-in uses it for" error=field("use_for")>
+                    <option value="sms">"A text with a code"</option>
+                    <option value="phone_call">"A call"</option>
+                </SelectField>
+                <button type="submit" class="btn">"Set phone"</button>
+            </ActionForm>
+        </details>
     }
 }

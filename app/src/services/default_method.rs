@@ -146,7 +146,7 @@ pub async fn set_default(
         Ok(m) => m,
         Err(e) => return Ok(Err(e)),
     };
-    users::set_default_method(&state.db, caller.subject.id, method.as_str()).await?;
+    users::set_default_method(state.db.pool(), caller.subject.id, method.as_str()).await?;
     Ok(Ok(method))
 }
 

@@ -146,18 +146,26 @@ pub async fn activate_replacing(
 /// once, marked as set by the organisation, replacing any phone of that type.
 pub async fn set_by_organisation(db: &Db, phone: NewPhone<'_>) -> anyhow::Result<MethodId> {
     let mut tx = db.begin().await.context("starting to set a phone")?;
+    let method_id = replace_by_organisation(&mut tx, phone).await?;
+    tx.commit()
+        .await
+        .context("committing a phone set by an admin")?;
+    Ok(method_id)
+}
+
+/// As [`set_by_organisation`], on the caller's transaction.
+pub async fn replace_by_organisation(
+    tx: &mut super::Tx,
+    phone: NewPhone<'_>,
+) -> anyhow::Result<MethodId> {
     sqlx::query(
         "DELETE FROM mfa_methods WHERE user_id = $1 AND id IN \
          (SELECT method_id FROM phone_numbers WHERE user_id = $1 AND phone_type = $2)",
     )
     .bind(phone.user.0)
     .bind(phone.phone_type)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .context("removing the phone being replaced")?;
-    let method_id = insert(&mut tx, phone).await?;
-    tx.commit()
-        .await
-        .context("committing a phone set by an admin")?;
-    Ok(method_id)
+    insert(tx, phone).await
 }

@@ -296,11 +296,14 @@ pub async fn bump_session_epoch<'e>(exec: impl Exec<'e>, id: UserId) -> anyhow::
 
 /// E-mail addresses of the active administrators (fraud alerts go there by default).
 pub async fn admin_emails(db: &Db) -> anyhow::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT email FROM users WHERE role = $1 AND blocked_at IS NULL ORDER BY id")
-        .bind(Role::Admin.as_str())
-        .fetch_all(db.pool())
-        .await
-        .context("listing administrators' addresses")
+    sqlx::query_scalar(
+        "SELECT email FROM users WHERE role = $1 AND blocked_at IS NULL AND disabled_at IS NULL \
+         ORDER BY id",
+    )
+    .bind(Role::Admin.as_str())
+    .fetch_all(db.pool())
+    .await
+    .context("listing administrators' addresses")
 }
 
 /// The method the user's sign-in starts with (`SignInMethod::as_str`), if chosen.
@@ -312,11 +315,15 @@ pub async fn default_method(db: &Db, id: UserId) -> anyhow::Result<Option<String
         .context("reading the default method")
 }
 
-pub async fn set_default_method(db: &Db, id: UserId, method: &str) -> anyhow::Result<()> {
+pub async fn set_default_method<'e>(
+    exec: impl Exec<'e>,
+    id: UserId,
+    method: &str,
+) -> anyhow::Result<()> {
     sqlx::query("UPDATE users SET default_method = $2 WHERE id = $1")
         .bind(id.0)
         .bind(method)
-        .execute(db.pool())
+        .execute(exec)
         .await
         .context("storing the default method")?;
     Ok(())

@@ -2,6 +2,9 @@ use crate::helpers::{PASSWORD, TestApp, new_client, spawn};
 use app::domain::Role;
 use reqwest::{Client, StatusCode};
 
+/// A server function, a whole form for it, and the status an admin gets.
+type FunctionCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, StatusCode);
+
 async fn signed_in(t: &TestApp, role: Option<Role>) -> Client {
     let client = new_client();
     if let Some(role) = role {
@@ -56,7 +59,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         // The admin's actions, with whole forms about a person who does not exist
         // (or, for creation, a new one): refused before anything is looked up.
         let nobody = [("user_id", "999999")];
-        let actions: [(&str, Vec<(&str, &str)>, StatusCode); 8] = [
+        let actions: [FunctionCase; 9] = [
             ("/api/admin_person", nobody.to_vec(), StatusCode::NOT_FOUND),
             (
                 "/api/admin_set_mfa_state",
@@ -76,6 +79,17 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             (
                 "/api/admin_grant_bypass",
                 [nobody[0], ("seconds", "300"), ("reason", "matrix")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_set_org_phone",
+                [
+                    nobody[0],
+                    ("number", "+31 6 12345678"),
+                    ("phone_type", "mobile"),
+                    ("use_for", "sms"),
+                ]
+                .to_vec(),
                 StatusCode::NOT_FOUND,
             ),
             (

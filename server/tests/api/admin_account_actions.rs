@@ -703,3 +703,93 @@ async fn an_enabled_person_registers_at_sign_in_and_the_policy_then_enforces() {
     enrol(&t, &browser, "Phone").await;
     assert_eq!(state_of(bob).await, MfaState::Enabled);
 }
+
+/// Seed 003: a phone the organisation set lets a person with MFA on sign in with a
+/// code on it at once, without typing a number or registering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_set_by_the_admin_is_asked_for_at_the_first_sign_in() {
+    use crate::phone_helpers::{second_step_view, spawn_dev};
+    // The development phone provider, so that texts and calls are offered.
+    let t = spawn_dev().await;
+    let dana = t.create_user("dana", Role::User).await;
+    t.mfa_on(dana).await;
+    let root = admin(&t, "root").await;
+    let id = dana.0.to_string();
+    let set = |number: &'static str, phone_type: &'static str, use_for: &'static str| {
+        let id = id.clone();
+        let root = root.clone();
+        let t = &t;
+        async move {
+            t.post_form(
+                &root,
+                "/api/admin_set_org_phone",
+                &[
+                    ("user_id", &id),
+                    ("number", number),
+                    ("phone_type", phone_type),
+                    ("use_for", use_for),
+                ],
+            )
+            .await
+        }
+    };
+    for (number, phone_type, use_for, field) in [
+        ("+31 20 1234567", "office", "sms", "use_for"),
+        ("+31 20 1234567", "mobile", "sms", "number"),
+        ("12", "mobile", "sms", "number"),
+        ("+31 6 12345678", "fax", "sms", "phone_type"),
+    ] {
+        let res = set(number, phone_type, use_for).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::BAD_REQUEST,
+            "{number} {phone_type} {use_for}"
+        );
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["Invalid"]["field"],
+            field
+        );
+    }
+    ok(set("+31 6 12345678", "mobile", "sms").await).await;
+    // The same type again replaces it.
+    ok(set("+31 6 87654321", "mobile", "sms").await).await;
+
+    let browser = new_client();
+    let res = password_step(&t, &browser, "dana").await;
+    assert_eq!(res.headers()["location"], "/sign-in/verify");
+    let view = second_step_view(&t, &browser).await;
+    let phones = view["phones"].as_array().unwrap();
+    assert_eq!(phones.len(), 1, "{view}");
+    assert_eq!(phones[0]["sms"], true);
+
+    let person: Value = t
+        .post_form(&root, "/api/admin_person", &[("user_id", &id)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(person["phones"][0]["number"], "+31 6 87654321");
+    assert_eq!(person["phones"][0]["set_by_org"], true);
+    let audit = audit_of(&t, dana).await;
+    assert!(audit.iter().any(|(who, action, detail)| who == "root"
+        && action == "phone.set_by_org"
+        && detail == "Mobile phone set to +31 6 87654321; sign-in starts with Text a code to my phone"), "{audit:?}");
+
+    // Numbers from countries the policy does not allow are refused.
+    let now = t.clock_now();
+    app::services::portal_settings::set(
+        &t.app.state.db,
+        "phone_regions",
+        "BE",
+        now,
+        &app::services::audit::Actor::System("test"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let res = set("+31 6 12345678", "mobile", "sms").await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["Invalid"]["field"],
+        "number"
+    );
+}

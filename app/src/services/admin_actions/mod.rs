@@ -8,6 +8,7 @@
 mod account;
 mod methods;
 mod mfa_state;
+mod org_phone;
 mod profile;
 
 pub use account::{
@@ -16,6 +17,7 @@ pub use account::{
 };
 pub use methods::{Cleared, remove_method, require_reregistration};
 pub use mfa_state::{Changed, set_mfa_state};
+pub use org_phone::{OrgPhone, OrgPhoneRefusal, set_org_phone};
 pub use profile::{NewPerson, ProfileEdit, create_person, edit_profile};
 
 use super::audit::{self, AuditRecord};
