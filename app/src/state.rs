@@ -3,6 +3,7 @@
 use crate::domain::{MfaState, VoiceMode};
 use crate::services::Clock;
 use crate::services::passwords::PasswordHasher;
+use crate::services::portal_settings::PortalSettings;
 use crate::services::secret_box::Keys;
 use crate::store::Db;
 use axum::extract::FromRef;
@@ -12,8 +13,6 @@ use std::sync::Arc;
 /// The security settings the services apply, taken from the configuration.
 #[derive(Clone, Debug)]
 pub struct SecurityPolicy {
-    /// Consecutive failures that lock an account.
-    pub lockout_threshold: i64,
     /// The first lockout's length; each further one doubles, up to `lockout_max_secs`.
     pub lockout_base_secs: i64,
     pub lockout_max_secs: i64,
@@ -28,23 +27,17 @@ pub struct SecurityPolicy {
     pub default_mfa_state: MfaState,
     /// The issuer name authenticator apps show next to the account.
     pub totp_issuer: String,
-    /// Days a "remember this device" choice lasts; 0 turns the choice off.
-    pub remember_mfa_days: i64,
     /// Whether cookies the portal sets itself (remembered devices) need TLS.
     pub secure_cookies: bool,
-    pub app_passwords_allowed: bool,
-    /// Live app passwords one user may have.
-    pub app_passwords_max: i64,
-    /// How long an open fraud report from a call or push blocks further prompts;
-    /// 0 means until an admin resolves it.
-    pub fraud_block_secs: i64,
-    /// Who receives fraud-report alerts; empty means every active admin.
-    pub fraud_alert_addresses: Vec<String>,
     /// The portal's public address, for links in e-mails.
     pub portal_url: String,
     /// Development mode: the development phone and `/dev/phone` exist.
     pub dev_mode: bool,
     pub phone: PhonePolicy,
+    /// Where the run-time policy starts (lockout threshold, remembered browsers,
+    /// app passwords, fraud block and alerts, ...): the configuration file's values.
+    /// Services read the policy in force with `portal_settings::current`.
+    pub setting_defaults: PortalSettings,
 }
 
 /// Texts and calls: how calls work and how much one number, person, address or

@@ -132,10 +132,12 @@ test.describe("on a 375 px phone", () => {
 
   test("the people list and a person's page fit the screen", async ({ page }) => {
     await signIn(page, demoAccount("admin"));
-    await page.goto("/admin/users/new");
-    await expect(page.getByRole("heading", { level: 1, name: "New person" })).toBeVisible();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    await expectAccessible(page);
+    for (const [path, heading] of [["/admin/users/new", "New person"], ["/admin/policies", "Policies"]]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await expectAccessible(page);
+    }
     for (const path of ["/admin/users"]) {
       await page.goto(path);
       await expect(page.getByTestId("person-row").first()).toBeVisible();
@@ -147,4 +149,35 @@ test.describe("on a 375 px phone", () => {
       await expectAccessible(page);
     }
   });
+});
+
+test("an admin reads every policy, is refused a bad value beside its field, and changes one", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signIn(page, demoAccount("admin"));
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Policies" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Policies" })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  const lockout = page.getByRole("region", { name: "Lockout" });
+  await expect(lockout).toContainText("Default: 10.");
+  await lockout.getByLabel("Wrong attempts before a lock").fill("2");
+  await lockout.getByRole("button", { name: "Save" }).click();
+  await expect(lockout.getByText("Enter a whole number from 3 to 100.")).toBeVisible();
+  await expect(lockout.getByLabel("Wrong attempts before a lock")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  await lockout.getByLabel("Wrong attempts before a lock").fill("12");
+  await lockout.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("policy-change").first()).toContainText("lockout_threshold: (default) -> 12");
+  await expect(page.getByRole("region", { name: "Lockout" }).getByLabel("Wrong attempts before a lock")).toHaveValue("12");
+  // Back to the default value for the other tests.
+  await hydrated(page);
+  await page.getByRole("region", { name: "Lockout" }).getByLabel("Wrong attempts before a lock").fill("10");
+  await page.getByRole("region", { name: "Lockout" }).getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("policy-change").first()).toContainText("lockout_threshold: 12 -> 10");
+
+  await page.goto("/admin/policies?since=someday");
+  await expect(page.getByLabel("Changes since (UTC day)")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
 });

@@ -18,3 +18,6 @@ CREATE TABLE named_locks (
     name TEXT PRIMARY KEY
 );
 INSERT INTO named_locks (name) VALUES ('admins');
+
+-- The policies page lists policy changes; the audit viewer filters by action.
+CREATE INDEX audit_log_by_action ON audit_log (action, id);

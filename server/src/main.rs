@@ -167,11 +167,13 @@ async fn policy(config: Config, command: PolicyCommand) -> anyhow::Result<()> {
             &args.value,
             SystemClock.now(),
             &actor,
+            None,
         )
         .await?
         .map_err(|problem| anyhow::anyhow!("{}: {problem}", args.key))?;
     }
-    let current = portal_settings::load(&database.db).await?;
+    let defaults = server::startup::setting_defaults(&config);
+    let current = portal_settings::load(&database.db, &defaults).await?;
     let methods: Vec<&str> = current.allowed_methods.iter().map(|m| m.as_str()).collect();
     println!(
         "{} = {}",

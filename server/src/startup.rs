@@ -7,6 +7,7 @@ use crate::demo::{self, DemoAccount};
 use crate::routes;
 use anyhow::Context;
 use app::services::passwords::PasswordHasher;
+use app::services::portal_settings::PortalSettings;
 use app::services::secret_box::Keys;
 use app::services::{Clock, SystemClock};
 use app::state::{AppState, PhonePolicy, SecurityPolicy, Services};
@@ -135,7 +136,6 @@ pub async fn app_state(
 fn security_policy(config: &Config) -> anyhow::Result<SecurityPolicy> {
     let phone_available = config.phone_provider()? != PhoneProviderKind::None;
     Ok(SecurityPolicy {
-        lockout_threshold: i64::from(config.lockout_threshold),
         lockout_base_secs: i64::from(config.lockout_minutes) * 60,
         lockout_max_secs: i64::from(config.lockout_max_minutes) * 60,
         sign_in_per_ip_per_minute: i64::from(config.sign_in_per_ip_per_minute),
@@ -145,12 +145,7 @@ fn security_policy(config: &Config) -> anyhow::Result<SecurityPolicy> {
         trust_forwarded_for: config.trust_forwarded_for,
         default_mfa_state: config.default_mfa_state,
         totp_issuer: config.totp_issuer.clone(),
-        remember_mfa_days: i64::from(config.remember_mfa_days),
         secure_cookies: config.is_https(),
-        app_passwords_allowed: config.app_passwords_allowed,
-        app_passwords_max: i64::from(config.app_passwords_max),
-        fraud_alert_addresses: config.fraud_alert_addresses.clone(),
-        fraud_block_secs: i64::from(config.fraud_block_hours) * 3600,
         portal_url: config.public_url.to_string(),
         dev_mode: config.dev,
         phone: PhonePolicy {
@@ -162,7 +157,21 @@ fn security_policy(config: &Config) -> anyhow::Result<SecurityPolicy> {
             per_ip_per_hour: i64::from(config.phone_per_ip_per_hour),
             per_region_per_hour: i64::from(config.phone_per_country_per_hour),
         },
+        setting_defaults: setting_defaults(config),
     })
+}
+
+/// The run-time policy's starting values, from the configuration file.
+pub fn setting_defaults(config: &Config) -> PortalSettings {
+    PortalSettings {
+        remember_browser_days: i64::from(config.remember_mfa_days),
+        app_passwords_allowed: config.app_passwords_allowed,
+        app_passwords_max: i64::from(config.app_passwords_max),
+        lockout_threshold: i64::from(config.lockout_threshold),
+        fraud_block_hours: i64::from(config.fraud_block_hours),
+        fraud_alert_addresses: config.fraud_alert_addresses.clone(),
+        ..PortalSettings::default()
+    }
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

@@ -202,7 +202,11 @@ impl RequestContext {
             .map_err(|e| self.internal(e))?;
         if let Some(token) = completed.remember_token {
             let policy = &self.state.policy;
-            let max_age = policy.remember_mfa_days * 86_400;
+            let days = crate::services::portal_settings::current(&self.state)
+                .await
+                .map_err(|e| self.internal(e))?
+                .remember_browser_days;
+            let max_age = days * 86_400;
             let (name, secure) = remembered_cookie(policy.secure_cookies);
             self.set_cookie(&format!(
                 "{name}={token}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{secure}"

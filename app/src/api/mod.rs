@@ -14,6 +14,7 @@ pub mod guard;
 pub mod history;
 pub mod mfa;
 pub mod phones;
+pub mod policies;
 #[cfg(feature = "ssr")]
 pub mod responses;
 pub mod security;

@@ -10,6 +10,7 @@ pub fn AdminNav() -> impl IntoView {
             <ul>
                 <li><A href="/admin" exact=true>"Overview"</A></li>
                 <li><A href="/admin/users">"People"</A></li>
+                <li><A href="/admin/policies">"Policies"</A></li>
             </ul>
         </nav>
     }

@@ -11,6 +11,7 @@ pub mod method_name;
 pub mod otp_code;
 #[cfg(feature = "ssr")]
 pub mod phone_number;
+pub mod policy;
 pub mod result_code;
 pub mod role;
 pub mod sign_in_method;

@@ -45,7 +45,7 @@ pub async fn create(
     name: &MethodName,
     ip: IpAddr,
 ) -> anyhow::Result<Result<CreatedAppPassword, CreateRefusal>> {
-    let policy = &state.policy;
+    let policy = super::portal_settings::current(state).await?;
     if !policy.app_passwords_allowed {
         return Ok(Err(CreateRefusal::NotAllowed));
     }

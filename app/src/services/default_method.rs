@@ -66,7 +66,7 @@ pub async fn starting_method(
     state: &Services,
     user: UserId,
 ) -> anyhow::Result<(Vec<SignInMethod>, Option<SignInMethod>)> {
-    let settings = portal_settings::load(&state.db).await?;
+    let settings = portal_settings::current(state).await?;
     let have = available(state, user, &settings).await?;
     let now = state.clock.now();
     let chosen = users::default_method(&state.db, user)
@@ -83,7 +83,7 @@ pub async fn starting_method(
 
 /// The Security info section: choices, what is in effect and until when, windows.
 pub async fn view(state: &Services, caller: &Caller) -> anyhow::Result<DefaultMethodView> {
-    let settings = portal_settings::load(&state.db).await?;
+    let settings = portal_settings::current(state).await?;
     let have = available(state, caller.subject.id, &settings).await?;
     let now = state.clock.now();
     let chosen = users::default_method(&state.db, caller.subject.id)
@@ -140,7 +140,7 @@ pub async fn set_default(
     method: &str,
 ) -> anyhow::Result<Result<SignInMethod, FieldError>> {
     caller.require_writable()?;
-    let settings = portal_settings::load(&state.db).await?;
+    let settings = portal_settings::current(state).await?;
     let have = available(state, caller.subject.id, &settings).await?;
     let method = match parse_method(method, &have, "method") {
         Ok(m) => m,
@@ -164,7 +164,7 @@ pub async fn add_travel_window(
     input: TravelInput<'_>,
 ) -> anyhow::Result<Result<i64, FieldError>> {
     caller.require_writable()?;
-    let settings = portal_settings::load(&state.db).await?;
+    let settings = portal_settings::current(state).await?;
     let have = available(state, caller.subject.id, &settings).await?;
     let now = state.clock.now();
     let checked = check_travel(&input, &have, now);

@@ -155,7 +155,10 @@ pub async fn secure_account(
 /// Whether texts, calls and pushes to the person are blocked: an open report from
 /// a prompt, younger than `fraud_block_hours` (0: until an admin resolves it).
 pub async fn prompts_blocked(state: &Services, user: crate::store::UserId) -> anyhow::Result<bool> {
-    let since = match state.policy.fraud_block_secs {
+    let block_hours = super::portal_settings::current(state)
+        .await?
+        .fraud_block_hours;
+    let since = match block_hours * 3600 {
         0 => i64::MIN,
         secs => state.clock.now() - secs,
     };
@@ -164,12 +167,19 @@ pub async fn prompts_blocked(state: &Services, user: crate::store::UserId) -> an
 
 /// The person's own e-mail after they reported a prompt: what happened, what is
 /// blocked, and how to secure the account.
-pub fn owner_notice_body(state: &Services, display_name: &str, what: &str, now: i64) -> String {
-    let blocked_until = match state.policy.fraud_block_secs {
+/// `block_hours` is the policy's `fraud_block_hours`.
+pub fn owner_notice_body(
+    state: &Services,
+    block_hours: i64,
+    display_name: &str,
+    what: &str,
+    now: i64,
+) -> String {
+    let blocked_until = match block_hours {
         0 => "until your administrator has looked at the report".to_owned(),
-        secs => format!(
+        hours => format!(
             "until {} or until your administrator has looked at the report",
-            utc_minutes(now + secs)
+            utc_minutes(now + hours * 3600)
         ),
     };
     format!(
@@ -185,8 +195,11 @@ pub fn owner_notice_body(state: &Services, display_name: &str, what: &str, now: 
 
 /// The configured alert addresses, or every active administrator when none are set.
 async fn alert_recipients(state: &Services) -> anyhow::Result<Vec<String>> {
-    if !state.policy.fraud_alert_addresses.is_empty() {
-        return Ok(state.policy.fraud_alert_addresses.clone());
+    let configured = super::portal_settings::current(state)
+        .await?
+        .fraud_alert_addresses;
+    if !configured.is_empty() {
+        return Ok(configured);
     }
     users::admin_emails(&state.db).await
 }

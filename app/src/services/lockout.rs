@@ -20,13 +20,17 @@ pub struct AttemptClaim {
     /// Consecutive unsettled-or-failed attempts, this one included.
     count: i64,
     lockout_count: i64,
+    /// The policy's threshold when the attempt was claimed.
+    threshold: i64,
 }
 
 /// Claims one attempt; `Err(until)` when the account is locked (or the limit is
 /// taken by attempts still being checked, which locks it now).
 pub async fn claim(state: &Services, user: UserId) -> anyhow::Result<Result<AttemptClaim, i64>> {
     let now = state.clock.now();
-    let threshold = state.policy.lockout_threshold;
+    let threshold = super::portal_settings::current(state)
+        .await?
+        .lockout_threshold;
     if let Some((count, lockout_count)) =
         users::claim_attempt(&state.db, user, now, threshold).await?
     {
@@ -34,6 +38,7 @@ pub async fn claim(state: &Services, user: UserId) -> anyhow::Result<Result<Atte
             user,
             count,
             lockout_count,
+            threshold,
         }));
     }
     let Some(row) = users::find_by_id(&state.db, user).await? else {
@@ -44,7 +49,7 @@ pub async fn claim(state: &Services, user: UserId) -> anyhow::Result<Result<Atte
     }
     // Every allowed attempt is taken and none has failed yet (or a process died
     // holding one): the limit is spent, so the lock starts now.
-    let until = lock(state, user, row.lockout_count, None).await?;
+    let until = lock(state, user, row.lockout_count, threshold, None).await?;
     Ok(Err(until.unwrap_or(now)))
 }
 
@@ -52,8 +57,9 @@ impl AttemptClaim {
     /// A wrong password or code: the attempt stays counted, and the one that
     /// reaches the limit locks the account.
     pub async fn failed(self, state: &Services, ip: IpAddr) -> anyhow::Result<()> {
-        if self.count >= state.policy.lockout_threshold {
-            lock(state, self.user, self.lockout_count, Some(ip)).await?;
+        if self.count >= self.threshold {
+            let (user, count) = (self.user, self.lockout_count);
+            lock(state, user, count, self.threshold, Some(ip)).await?;
         }
         Ok(())
     }
@@ -77,6 +83,7 @@ async fn lock(
     state: &Services,
     user: UserId,
     lockout_count: i64,
+    threshold: i64,
     ip: Option<IpAddr>,
 ) -> anyhow::Result<Option<i64>> {
     let policy = &state.policy;
@@ -87,14 +94,11 @@ async fn lock(
             policy.lockout_max_secs,
             lockout_count,
         );
-    if !users::lock_if_over(&state.db, user, policy.lockout_threshold, until, now).await? {
+    if !users::lock_if_over(&state.db, user, threshold, until, now).await? {
         return Ok(None);
     }
     let ip = ip.map(|ip| ip.to_string());
-    let detail = format!(
-        "locked after {} failed attempts until {until}",
-        policy.lockout_threshold
-    );
+    let detail = format!("locked after {threshold} failed attempts until {until}");
     let record = AuditRecord {
         actor: &Actor::System("lockout"),
         subject: Some(user),

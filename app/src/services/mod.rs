@@ -23,6 +23,7 @@ pub mod phone_calls;
 pub mod phone_codes;
 pub mod phone_delivery;
 pub mod phones;
+pub mod policies;
 pub mod portal_settings;
 pub mod remembered;
 pub mod second_step;

@@ -179,8 +179,12 @@ async fn report_fraud(state: &Services, challenge: &ChallengeRow, now: i64) -> a
     if let Some(owner) = users::find_by_id(&state.db, user).await?
         && !owner.email.is_empty()
     {
+        let block_hours = super::portal_settings::current(state)
+            .await?
+            .fraud_block_hours;
         let body = super::fraud::owner_notice_body(
             state,
+            block_hours,
             &owner.display_name,
             "You were called to approve a sign-in to your MFA Portal account",
             now,
@@ -290,7 +294,7 @@ pub async fn take_approval(
         return Ok(false);
     }
     // Policy may have stopped allowing calls since this one was placed.
-    if !super::portal_settings::load(&state.db)
+    if !super::portal_settings::current(state)
         .await?
         .allows(crate::domain::SignInMethod::PhoneCall)
     {

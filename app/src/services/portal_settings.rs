@@ -1,11 +1,14 @@
 //! Policy an admin changes while the portal runs (the `policy_settings` table):
-//! which second-step methods are allowed, which countries phone numbers may come
-//! from, and whether people may replace a phone their organisation set.
+//! which second-step methods are allowed, phone countries and organisation phones,
+//! MFA states after registration, remembered browsers, app passwords, lockout and
+//! fraud reports. The configuration file gives the starting values
+//! (`SecurityPolicy::setting_defaults`); a stored row overrides one.
 
 use super::audit::{self, Actor, AuditRecord};
 use crate::domain::AuditAction;
-use crate::domain::SignInMethod;
 use crate::domain::text::escape_control;
+use crate::domain::{EmailAddress, SignInMethod};
+use crate::state::Services;
 use crate::store::{Db, settings};
 use anyhow::Context;
 
@@ -13,11 +16,23 @@ pub const ALLOWED_METHODS: &str = "allowed_methods";
 pub const PHONE_REGIONS: &str = "phone_regions";
 pub const USERS_MAY_CHANGE_ADMIN_PHONE: &str = "users_may_change_admin_phone";
 pub const ENFORCE_AFTER_REGISTRATION: &str = "enforce_after_registration";
-pub const KEYS: [&str; 4] = [
+pub const REMEMBER_BROWSER_DAYS: &str = "remember_browser_days";
+pub const APP_PASSWORDS_ALLOWED: &str = "app_passwords_allowed";
+pub const APP_PASSWORDS_MAX: &str = "app_passwords_max";
+pub const LOCKOUT_THRESHOLD: &str = "lockout_threshold";
+pub const FRAUD_BLOCK_HOURS: &str = "fraud_block_hours";
+pub const FRAUD_ALERT_ADDRESSES: &str = "fraud_alert_addresses";
+pub const KEYS: [&str; 10] = [
     ALLOWED_METHODS,
+    ENFORCE_AFTER_REGISTRATION,
     PHONE_REGIONS,
     USERS_MAY_CHANGE_ADMIN_PHONE,
-    ENFORCE_AFTER_REGISTRATION,
+    REMEMBER_BROWSER_DAYS,
+    APP_PASSWORDS_ALLOWED,
+    APP_PASSWORDS_MAX,
+    LOCKOUT_THRESHOLD,
+    FRAUD_BLOCK_HOURS,
+    FRAUD_ALERT_ADDRESSES,
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +46,21 @@ pub struct PortalSettings {
     /// An enabled person's state becomes enforced once they register a method, as
     /// in Entra's per-user MFA. Default: yes.
     pub enforce_after_registration: bool,
+    /// Days a "remember this browser" choice lasts; 0 turns the choice off.
+    pub remember_browser_days: i64,
+    pub app_passwords_allowed: bool,
+    /// Live app passwords one person may have.
+    pub app_passwords_max: i64,
+    /// Consecutive wrong passwords or codes that lock an account.
+    pub lockout_threshold: i64,
+    /// How long an open fraud report from a call or push blocks further prompts;
+    /// 0 means until an admin resolves it.
+    pub fraud_block_hours: i64,
+    /// Who receives fraud-report alerts; empty means every active admin.
+    pub fraud_alert_addresses: Vec<String>,
 }
 
+/// The built-in starting values, the same as the configuration file's defaults.
 impl Default for PortalSettings {
     fn default() -> Self {
         Self {
@@ -40,6 +68,12 @@ impl Default for PortalSettings {
             phone_regions: Vec::new(),
             users_may_change_admin_phone: true,
             enforce_after_registration: true,
+            remember_browser_days: 14,
+            app_passwords_allowed: true,
+            app_passwords_max: 20,
+            lockout_threshold: 10,
+            fraud_block_hours: 24,
+            fraud_alert_addresses: Vec::new(),
         }
     }
 }
@@ -96,10 +130,32 @@ impl PortalSettings {
             }
             USERS_MAY_CHANGE_ADMIN_PHONE => self.users_may_change_admin_phone = yes_or_no(value)?,
             ENFORCE_AFTER_REGISTRATION => self.enforce_after_registration = yes_or_no(value)?,
+            REMEMBER_BROWSER_DAYS => self.remember_browser_days = whole(value, 0, 365)?,
+            APP_PASSWORDS_ALLOWED => self.app_passwords_allowed = yes_or_no(value)?,
+            APP_PASSWORDS_MAX => self.app_passwords_max = whole(value, 1, 100)?,
+            LOCKOUT_THRESHOLD => self.lockout_threshold = whole(value, 3, 100)?,
+            FRAUD_BLOCK_HOURS => self.fraud_block_hours = whole(value, 0, 8760)?,
+            FRAUD_ALERT_ADDRESSES => {
+                let addresses: Result<Vec<String>, _> = items()
+                    .map(|a| EmailAddress::parse(a).map(|e| e.as_str().to_owned()))
+                    .collect();
+                self.fraud_alert_addresses = addresses.map_err(|_| {
+                    "e-mail addresses separated by commas (empty: every active admin)".to_owned()
+                })?;
+            }
             _ => return Err(format!("unknown setting; known: {}", KEYS.join(", "))),
         }
         Ok(())
     }
+}
+
+fn whole(value: &str, min: i64, max: i64) -> Result<i64, String> {
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| format!("a whole number from {min} to {max}"))
 }
 
 fn yes_or_no(value: &str) -> Result<bool, String> {
@@ -110,16 +166,22 @@ fn yes_or_no(value: &str) -> Result<bool, String> {
     }
 }
 
-/// The settings in force: defaults overridden by stored rows. A stored value that
-/// no longer parses is logged and ignored rather than locking everyone out.
-pub async fn load(db: &Db) -> anyhow::Result<PortalSettings> {
-    let mut current = PortalSettings::default();
+/// The settings in force: `defaults` (from the configuration) overridden by stored
+/// rows. A stored value that no longer parses is logged and ignored rather than
+/// locking everyone out.
+pub async fn load(db: &Db, defaults: &PortalSettings) -> anyhow::Result<PortalSettings> {
+    let mut current = defaults.clone();
     for (key, value) in settings::all(db).await? {
         if let Err(problem) = current.apply(&key, &value) {
             tracing::error!(%key, %problem, "ignoring a stored policy setting");
         }
     }
     Ok(current)
+}
+
+/// The settings in force for a service.
+pub async fn current(state: &Services) -> anyhow::Result<PortalSettings> {
+    load(&state.db, &state.policy.setting_defaults).await
 }
 
 /// Validates and stores one setting, recorded in the audit log with the value it
@@ -130,6 +192,7 @@ pub async fn set(
     value: &str,
     now: i64,
     actor: &Actor,
+    ip: Option<&str>,
 ) -> anyhow::Result<Result<(), String>> {
     let mut probe = PortalSettings::default();
     if let Err(problem) = probe.apply(key, value) {
@@ -149,7 +212,7 @@ pub async fn set(
         subject: None,
         action: AuditAction::PolicyChanged,
         detail: &detail,
-        ip: None,
+        ip,
     };
     audit::record(&mut *tx, now, record).await?;
     tx.commit().await.context("committing a policy change")?;

@@ -17,7 +17,9 @@ pub async fn remember(
     user: UserId,
     label: &str,
 ) -> anyhow::Result<Option<String>> {
-    let days = state.policy.remember_mfa_days;
+    let days = super::portal_settings::current(state)
+        .await?
+        .remember_browser_days;
     if days <= 0 {
         return Ok(None);
     }
@@ -36,7 +38,12 @@ pub async fn is_remembered(
     token: Option<&str>,
 ) -> anyhow::Result<bool> {
     match token {
-        Some(token) if state.policy.remember_mfa_days > 0 => {
+        Some(token)
+            if super::portal_settings::current(state)
+                .await?
+                .remember_browser_days
+                > 0 =>
+        {
             let mac = state.keys.device_token_mac(token);
             remembered_devices::use_if_valid(&state.db, user, &mac, state.clock.now()).await
         }

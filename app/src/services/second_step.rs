@@ -41,7 +41,7 @@ pub async fn verify(
         return Ok(Err(CodeRefusal::UnknownMethod));
     };
     // Policy may have changed since the second step was offered.
-    if !portal_settings::load(&state.db)
+    if !portal_settings::current(state)
         .await?
         .allows(SignInMethod::AppCode)
     {

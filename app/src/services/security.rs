@@ -93,7 +93,7 @@ pub async fn remove(
     let keep_one = user.mfa_state == MfaState::Enforced;
     if let Some(phone) = crate::store::phones::find(&state.db, caller.subject.id, method_id).await?
         && phone.set_by_org
-        && !super::portal_settings::load(&state.db)
+        && !super::portal_settings::current(state)
             .await?
             .users_may_change_admin_phone
     {
@@ -195,7 +195,7 @@ pub async fn revoke_device(
 /// Entra's per-user MFA: once an enabled person has a method, their state becomes
 /// enforced (when the policy says so). Only from enabled, in one statement.
 async fn enforce_after_registration(state: &Services, user: UserId) -> anyhow::Result<()> {
-    if !super::portal_settings::load(&state.db)
+    if !super::portal_settings::current(state)
         .await?
         .enforce_after_registration
     {

@@ -54,7 +54,9 @@ pub async fn second_step_options(
         methods: apps,
         phones,
         start,
-        remember_days: state.policy.remember_mfa_days,
+        remember_days: super::portal_settings::current(state)
+            .await?
+            .remember_browser_days,
     })
 }
 

@@ -53,3 +53,22 @@ pub async fn about(db: &Db, subject: UserId, limit: i64) -> anyhow::Result<Vec<A
     .await
     .context("reading the audit entries about a user")
 }
+
+/// The newest `limit` entries of one kind at or after `since` (unix seconds).
+pub async fn of_action(
+    db: &Db,
+    action: AuditAction,
+    since: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<AuditRow>> {
+    sqlx::query_as::<_, AuditRow>(
+        "SELECT occurred_at, actor_label, action, detail FROM audit_log \
+         WHERE action = $1 AND occurred_at >= $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(action)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .context("reading audit entries of one kind")
+}

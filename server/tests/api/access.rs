@@ -32,6 +32,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/admin", Role::Admin),
             ("/admin/users", Role::Admin),
             ("/admin/users/new", Role::Admin),
+            ("/admin/policies", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
             ("/account", Role::User),
         ] {
@@ -46,6 +47,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         for (function, needed) in [
             ("/api/admin_overview", Role::Admin),
             ("/api/admin_directory", Role::Admin),
+            ("/api/admin_policies", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();
@@ -59,8 +61,13 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         // The admin's actions, with whole forms about a person who does not exist
         // (or, for creation, a new one): refused before anything is looked up.
         let nobody = [("user_id", "999999")];
-        let actions: [FunctionCase; 9] = [
+        let actions: [FunctionCase; 10] = [
             ("/api/admin_person", nobody.to_vec(), StatusCode::NOT_FOUND),
+            (
+                "/api/admin_set_policy",
+                [("key", "lockout_threshold"), ("value", "12")].to_vec(),
+                StatusCode::OK,
+            ),
             (
                 "/api/admin_set_mfa_state",
                 [nobody[0], ("mfa_state", "enabled")].to_vec(),

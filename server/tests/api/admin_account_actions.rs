@@ -692,6 +692,7 @@ async fn an_enabled_person_registers_at_sign_in_and_the_policy_then_enforces() {
         "false",
         now,
         &Actor::System("test"),
+        None,
     )
     .await
     .unwrap()
@@ -783,6 +784,7 @@ async fn a_phone_set_by_the_admin_is_asked_for_at_the_first_sign_in() {
         "BE",
         now,
         &app::services::audit::Actor::System("test"),
+        None,
     )
     .await
     .unwrap()

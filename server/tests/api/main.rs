@@ -19,6 +19,7 @@ mod parallel_limits;
 mod phone_gateway;
 mod phone_helpers;
 mod phones;
+mod policies;
 mod sessions;
 mod sign_in;
 mod smtp_server;

@@ -107,10 +107,17 @@ async fn bad_numbers_are_refused_next_to_their_field() {
     assert!(invalid_message(res).await.contains("landline"));
     let res = add_phone(&t, &t.client, "020 123 4567", "office", "sms").await;
     assert!(invalid_message(res).await.contains("calls only"));
-    app::services::portal_settings::set(&t.app.state.db, "phone_regions", "BE", 0, &TEST_ACTOR)
-        .await
-        .unwrap()
-        .unwrap();
+    app::services::portal_settings::set(
+        &t.app.state.db,
+        "phone_regions",
+        "BE",
+        0,
+        &TEST_ACTOR,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let res = add_phone(&t, &t.client, MOBILE, "mobile", "sms").await;
     assert!(
         invalid_message(res)
@@ -461,6 +468,7 @@ async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
         "false",
         0,
         &TEST_ACTOR,
+        None,
     )
     .await
     .unwrap()
@@ -515,6 +523,7 @@ async fn a_phone_set_by_the_organisation_is_kept_when_policy_says_so() {
         "true",
         0,
         &TEST_ACTOR,
+        None,
     )
     .await
     .unwrap()

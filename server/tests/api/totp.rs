@@ -497,6 +497,7 @@ async fn the_second_step_checks_that_policy_still_allows_the_method() {
         "app_notification, sms",
         t.clock_now(),
         &Actor::System("test"),
+        None,
     )
     .await
     .unwrap()

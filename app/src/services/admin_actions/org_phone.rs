@@ -56,7 +56,7 @@ pub async fn set_org_phone(
     if users::find_by_id(&state.db, user).await?.is_none() {
         return Ok(Err(OrgPhoneRefusal::Action(Refusal::NoSuchPerson)));
     }
-    let policy = portal_settings::load(&state.db).await?;
+    let policy = portal_settings::current(state).await?;
     if !policy.allows_region(phone.number.region()) {
         return Ok(Err(OrgPhoneRefusal::Field(FieldError::new(
             "number",

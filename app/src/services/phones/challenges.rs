@@ -45,7 +45,7 @@ pub async fn start(
         return refused(PhoneRefusal::Unavailable);
     }
     if purpose != ChallengePurpose::Enrol {
-        let settings = portal_settings::load(&state.db).await?;
+        let settings = portal_settings::current(state).await?;
         if !settings.allows(channel.method()) {
             return refused(PhoneRefusal::NotAllowed);
         }

@@ -45,7 +45,7 @@ pub async fn add(
     if !state.policy.phone.available {
         return refused(PhoneRefusal::Unavailable);
     }
-    let settings = portal_settings::load(&state.db).await?;
+    let settings = portal_settings::current(state).await?;
     let Some(phone_type) = PhoneType::parse(input.phone_type) else {
         return refused(PhoneRefusal::invalid(
             "phone_type",
@@ -154,7 +154,7 @@ fn region_name(region: &str) -> String {
 
 /// The person's phones for Security info.
 pub async fn list(state: &Services, user: UserId) -> anyhow::Result<Vec<PhoneView>> {
-    let settings = portal_settings::load(&state.db).await?;
+    let settings = portal_settings::current(state).await?;
     let rows = phones::list_active(&state.db, user).await?;
     Ok(rows
         .into_iter()
@@ -172,7 +172,7 @@ pub async fn list(state: &Services, user: UserId) -> anyhow::Result<Vec<PhoneVie
 
 /// What the add-a-phone form offers this person, or `None` when phones are off.
 pub async fn setup(state: &Services, user: UserId) -> anyhow::Result<Option<PhoneSetupView>> {
-    let settings = portal_settings::load(&state.db).await?;
+    let settings = portal_settings::current(state).await?;
     let sms_allowed = settings.allows(SignInMethod::Sms);
     let voice_allowed = settings.allows(SignInMethod::PhoneCall);
     if !state.policy.phone.available || !(sms_allowed || voice_allowed) {

@@ -32,7 +32,7 @@ pub async fn verify_code(
     let counts_as_sign_in = purpose != ChallengePurpose::Enrol;
     let channel = challenge.channel;
     if counts_as_sign_in
-        && !portal_settings::load(&state.db)
+        && !portal_settings::current(state)
             .await?
             .allows(channel.method())
     {
