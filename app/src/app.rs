@@ -2,7 +2,7 @@
 //! browser hydrates the islands inside the pages (`browser.rs`), not this tree.
 
 use crate::pages::{
-    AccountPage, AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage,
+    AccountPage, AdminAuditPage, AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage,
     AdminPoliciesPage, DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage, NotFoundPage,
     RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
 };
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users/new") view=AdminNewPersonPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users/:id") view=AdminPersonPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/policies") view=AdminPoliciesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />
             </Routes>

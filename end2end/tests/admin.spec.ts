@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import * as OTPAuth from "otpauth";
 import { demoAccount, enterPassword, expectAccessible, hydrated, recordSecret, signIn, watchConsole } from "./support";
 
@@ -132,7 +133,7 @@ test.describe("on a 375 px phone", () => {
 
   test("the people list and a person's page fit the screen", async ({ page }) => {
     await signIn(page, demoAccount("admin"));
-    for (const [path, heading] of [["/admin/users/new", "New person"], ["/admin/policies", "Policies"]]) {
+    for (const [path, heading] of [["/admin/users/new", "New person"], ["/admin/policies", "Policies"], ["/admin/audit", "Audit log"]]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
@@ -180,4 +181,36 @@ test("an admin reads every policy, is refused a bad value beside its field, and 
   await expect(page.getByLabel("Changes since (UTC day)")).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page);
   expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
+});
+
+test("an admin filters the audit log, pages it and downloads it", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signIn(page, demoAccount("admin"));
+  await page.goto("/admin");
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  await expect(page.getByTestId("audit-entry").first()).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByLabel("What").selectOption("user.created");
+  await page.getByLabel("About (username)").fill(demoAccount("user").username);
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/action=user.created/);
+  await expect(page.getByTestId("audit-entry")).toHaveCount(1);
+  await expect(page.getByTestId("audit-entry")).toContainText("Account created");
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("audit-log.csv");
+  const csv = readFileSync((await download.path())!, "utf8").trim().split("\n");
+  expect(csv[0]).toBe("time_utc,actor,person,action,action_label,detail,ip");
+  expect(csv).toHaveLength(2);
+  expect(csv[1]).toContain("user.created");
+
+  await page.goto("/admin/audit?from=2026-13-45");
+  await expect(page.getByLabel("From (UTC day)")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
 });

@@ -21,3 +21,5 @@ INSERT INTO named_locks (name) VALUES ('admins');
 
 -- The policies page lists policy changes; the audit viewer filters by action.
 CREATE INDEX audit_log_by_action ON audit_log (action, id);
+-- The audit viewer filters by who acted.
+CREATE INDEX audit_log_by_actor ON audit_log (actor_label, id);

@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod api_v1;
+pub mod audit_export;
 pub mod cli;
 pub mod config;
 pub mod database;

@@ -45,6 +45,10 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
             crate::history_export::EXPORT_PATH,
             get(crate::history_export::export_history),
         )
+        .route(
+            crate::audit_export::EXPORT_PATH,
+            get(crate::audit_export::export_audit_log),
+        )
         .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
             let options = options.clone();
             move || shell(options.clone())

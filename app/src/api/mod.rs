@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod admin_people;
 pub mod app_passwords;
+pub mod audit_log;
 #[cfg(feature = "ssr")]
 pub mod browser_session;
 pub mod dev_phone;

@@ -11,6 +11,7 @@ pub fn AdminNav() -> impl IntoView {
                 <li><A href="/admin" exact=true>"Overview"</A></li>
                 <li><A href="/admin/users">"People"</A></li>
                 <li><A href="/admin/policies">"Policies"</A></li>
+                <li><A href="/admin/audit">"Audit log"</A></li>
             </ul>
         </nav>
     }

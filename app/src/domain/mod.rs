@@ -2,6 +2,7 @@
 //! models pages render. No I/O lives here.
 
 pub mod audit_action;
+pub mod audit_log;
 pub mod challenge;
 pub mod directory;
 pub mod email;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin_actions;
 pub mod app_passwords;
 pub mod audit;
+pub mod audit_log;
 pub mod authenticator;
 pub mod caller;
 pub mod clock;

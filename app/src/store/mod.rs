@@ -4,6 +4,7 @@
 pub mod account_controls;
 pub mod app_passwords;
 pub mod audit;
+pub mod audit_log;
 pub mod dev_phone;
 pub mod directory;
 pub mod fraud_reports;

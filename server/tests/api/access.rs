@@ -33,6 +33,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/admin/users", Role::Admin),
             ("/admin/users/new", Role::Admin),
             ("/admin/policies", Role::Admin),
+            ("/admin/audit", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
             ("/account", Role::User),
         ] {
@@ -48,6 +49,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/api/admin_overview", Role::Admin),
             ("/api/admin_directory", Role::Admin),
             ("/api/admin_policies", Role::Admin),
+            ("/api/admin_audit_log", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();

@@ -8,6 +8,7 @@ mod access;
 mod admin_account_actions;
 mod admin_actions;
 mod app_passwords;
+mod audit_log;
 mod cli;
 mod directory;
 mod fraud;

@@ -92,7 +92,7 @@ fn csv_chunk(rows: &[HistoryRow], header: bool) -> anyhow::Result<Bytes> {
 
 /// Cells that a spreadsheet would run as a formula get a leading apostrophe: user
 /// agents and app names can be chosen by whoever tried to sign in.
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
         format!("'{cell}").into()
     } else {

@@ -4,6 +4,7 @@
 mod export;
 mod query;
 
+pub(crate) use export::spreadsheet_safe;
 pub use export::{CSV_HEADER, export_csv};
 pub use query::{ParsedQuery, format_cursor, parse_query};
 
