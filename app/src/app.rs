@@ -2,9 +2,10 @@
 //! browser hydrates the islands inside the pages (`browser.rs`), not this tree.
 
 use crate::pages::{
-    AccountPage, AdminAuditPage, AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage,
-    AdminPoliciesPage, DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage, NotFoundPage,
-    RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
+    AccountPage, AdminAuditPage, AdminFraudPage, AdminNewPersonPage, AdminPage, AdminPeoplePage,
+    AdminPersonPage, AdminPoliciesPage, DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage,
+    NotFoundPage, RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage,
+    SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users/:id") view=AdminPersonPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/policies") view=AdminPoliciesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/fraud") view=AdminFraudPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />
             </Routes>

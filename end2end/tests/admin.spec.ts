@@ -133,7 +133,7 @@ test.describe("on a 375 px phone", () => {
 
   test("the people list and a person's page fit the screen", async ({ page }) => {
     await signIn(page, demoAccount("admin"));
-    for (const [path, heading] of [["/admin/users/new", "New person"], ["/admin/policies", "Policies"], ["/admin/audit", "Audit log"]]) {
+    for (const [path, heading] of [["/admin/users/new", "New person"], ["/admin/policies", "Policies"], ["/admin/audit", "Audit log"], ["/admin/fraud", "Fraud reports"]]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
@@ -211,6 +211,39 @@ test("an admin filters the audit log, pages it and downloads it", async ({ page 
 
   await page.goto("/admin/audit?from=2026-13-45");
   await expect(page.getByLabel("From (UTC day)")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+});
+
+test("a person's report reaches the fraud queue, where an admin dismisses it with a note", async ({ page, browser }) => {
+  const errors = watchConsole(page);
+  // The person reports their newest sign-in from My sign-ins.
+  const theirs = await browser.newContext();
+  const person = await theirs.newPage();
+  await signIn(person, demoAccount("user"));
+  await person.goto("/security/sign-ins");
+  await hydrated(person);
+  await person.getByTestId("history-row").first().getByRole("link", { name: /This wasn't me/ }).click();
+  await hydrated(person);
+  await person.getByRole("button", { name: "Yes, report it" }).click();
+  await expect(person.getByText("your administrators have been told")).toBeVisible();
+  await theirs.close();
+
+  await signIn(page, demoAccount("admin"));
+  await page.goto("/admin");
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Fraud reports" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Fraud reports" })).toBeVisible();
+  await hydrated(page);
+  const report = page.getByTestId("fraud-report").filter({ hasText: demoAccount("user").username });
+  await expect(report).toContainText("My sign-ins");
+  await expect(report).toContainText("Portal");
+  await expectAccessible(page);
+  await report.getByLabel("Not fraud: dismiss and lift the block").check();
+  await report.getByLabel("Note for the log (optional)").fill("Tested by the browser suite");
+  await report.getByRole("button", { name: "Save decision" }).click();
+  await expect(page.getByTestId("fraud-report").filter({ hasText: demoAccount("user").username })).toHaveCount(0);
+  await page.goto(`/admin/audit?action=fraud.dismissed`);
+  await expect(page.getByTestId("audit-entry").first()).toContainText("Tested by the browser suite");
   await expectAccessible(page);
   expect(errors).toEqual([]);
 });

@@ -23,3 +23,9 @@ INSERT INTO named_locks (name) VALUES ('admins');
 CREATE INDEX audit_log_by_action ON audit_log (action, id);
 -- The audit viewer filters by who acted.
 CREATE INDEX audit_log_by_actor ON audit_log (actor_label, id);
+
+-- An admin's decision on a fraud report (status becomes 'resolved'): 'confirmed'
+-- keeps prompts blocked for the policy's time, 'dismissed' lifts the block; and the
+-- admin's note.
+ALTER TABLE fraud_reports ADD COLUMN outcome TEXT CHECK (outcome IN ('confirmed', 'dismissed'));
+ALTER TABLE fraud_reports ADD COLUMN notes TEXT;

@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod browser_session;
 pub mod dev_phone;
 pub mod directory;
+pub mod fraud_queue;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod history;

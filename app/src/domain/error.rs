@@ -83,6 +83,8 @@ pub enum AppError {
     TravelWindowNotFound,
     #[error("That person no longer exists. Go back to People.")]
     PersonNotFound,
+    #[error("That report was already decided. Reload the page.")]
+    ReportAlreadyDecided,
     #[error("This is the last active administrator. Make someone else an administrator first.")]
     LastAdmin,
     /// Bad input for one field; `field` is the form field's name.
@@ -166,7 +168,7 @@ impl AppError {
             | Self::TravelWindowNotFound
             | Self::PersonNotFound
             | Self::NotFound => 404,
-            Self::LastAdmin => 409,
+            Self::LastAdmin | Self::ReportAlreadyDecided => 409,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

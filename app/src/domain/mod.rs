@@ -7,6 +7,7 @@ pub mod challenge;
 pub mod directory;
 pub mod email;
 pub mod error;
+pub mod fraud_queue;
 pub mod history;
 pub mod method_name;
 pub mod otp_code;

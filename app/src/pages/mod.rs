@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod admin_audit;
+mod admin_fraud;
 mod admin_new_person;
 mod admin_people;
 mod admin_person;
@@ -24,6 +25,7 @@ mod sign_in_history;
 pub use account::AccountPage;
 pub use admin::AdminPage;
 pub use admin_audit::AdminAuditPage;
+pub use admin_fraud::AdminFraudPage;
 pub use admin_new_person::AdminNewPersonPage;
 pub use admin_people::AdminPeoplePage;
 pub use admin_person::AdminPersonPage;

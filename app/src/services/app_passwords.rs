@@ -205,6 +205,12 @@ pub async fn verify(
             .await?;
         return Ok(VerifyOutcome::Refused);
     }
+    if user.disabled_at.is_some() {
+        event
+            .record(state, Some(user.id), ResultCode::UserDisabled)
+            .await?;
+        return Ok(VerifyOutcome::Refused);
+    }
     if user.locked_until.is_some_and(|until| until > now) {
         event
             .record(state, Some(user.id), ResultCode::AccountLocked)

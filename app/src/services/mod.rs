@@ -11,6 +11,7 @@ pub mod clock;
 pub mod default_method;
 pub mod directory;
 pub mod fraud;
+pub mod fraud_queue;
 pub mod limits;
 pub mod lockout;
 pub mod notify;

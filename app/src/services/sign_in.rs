@@ -45,7 +45,7 @@ pub enum SignInNext {
     SecondFactor,
     MustRegister,
     /// An administrator set the password: the person chooses their own first
-    /// (`password_change::replace_temporary`), then the sign-in goes on.
+    /// (`temporary_password::replace_temporary`), then the sign-in goes on.
     MustChangePassword,
 }
 

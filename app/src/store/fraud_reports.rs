@@ -115,12 +115,13 @@ pub async fn open(db: &Db, limit: i64) -> anyhow::Result<Vec<FraudReportRow>> {
         .context("listing open fraud reports")
 }
 
-/// Whether an open report from a prompt (a call's 0#, later a push's "report
-/// fraud") made at or after `since` blocks further prompts to the person.
+/// Whether a report from a prompt (a call's 0#, later a push's "report fraud")
+/// made at or after `since`, open or confirmed by an admin, blocks further prompts
+/// to the person.
 pub async fn prompt_block_in_force(db: &Db, user: UserId, since: i64) -> anyhow::Result<bool> {
     let count: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM fraud_reports WHERE user_id = $1 AND source IN ('call', 'push') \
-         AND status = 'open' AND reported_at >= $2",
+         AND (status = 'open' OR outcome = 'confirmed') AND reported_at >= $2",
     )
     .bind(user.0)
     .bind(since)

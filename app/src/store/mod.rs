@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod dev_phone;
 pub mod directory;
+pub mod fraud_queue;
 pub mod fraud_reports;
 pub mod methods;
 pub mod outbox;

@@ -34,6 +34,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/admin/users/new", Role::Admin),
             ("/admin/policies", Role::Admin),
             ("/admin/audit", Role::Admin),
+            ("/admin/fraud", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
             ("/account", Role::User),
         ] {
@@ -50,6 +51,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/api/admin_directory", Role::Admin),
             ("/api/admin_policies", Role::Admin),
             ("/api/admin_audit_log", Role::Admin),
+            ("/api/admin_fraud_queue", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();
@@ -63,8 +65,18 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         // The admin's actions, with whole forms about a person who does not exist
         // (or, for creation, a new one): refused before anything is looked up.
         let nobody = [("user_id", "999999")];
-        let actions: [FunctionCase; 10] = [
+        let actions: [FunctionCase; 11] = [
             ("/api/admin_person", nobody.to_vec(), StatusCode::NOT_FOUND),
+            (
+                "/api/admin_decide_report",
+                [
+                    ("report_id", "999999"),
+                    ("decision", "dismiss"),
+                    ("notes", ""),
+                ]
+                .to_vec(),
+                StatusCode::CONFLICT,
+            ),
             (
                 "/api/admin_set_policy",
                 [("key", "lockout_threshold"), ("value", "12")].to_vec(),

@@ -12,6 +12,7 @@ mod audit_log;
 mod cli;
 mod directory;
 mod fraud;
+mod fraud_queue;
 mod headers;
 mod helpers;
 mod history;
