@@ -7,6 +7,10 @@ test("an admin finds a person and opens their page", async ({ page }) => {
   const errors = watchConsole(page);
   await signIn(page, demoAccount("admin"));
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  // The dashboard: charts drawn as SVG with their values as text.
+  await expect(page.getByRole("img", { name: /By outcome, last 24 hours/ })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Needs attention" })).toBeVisible();
+  await expectAccessible(page);
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "People" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "People" })).toBeVisible();
   await expectAccessible(page);
@@ -133,7 +137,7 @@ test.describe("on a 375 px phone", () => {
 
   test("the people list and a person's page fit the screen", async ({ page }) => {
     await signIn(page, demoAccount("admin"));
-    for (const [path, heading] of [["/admin/users/new", "New person"], ["/admin/policies", "Policies"], ["/admin/audit", "Audit log"], ["/admin/fraud", "Fraud reports"]]) {
+    for (const [path, heading] of [["/admin/users/new", "New person"], ["/admin/policies", "Policies"], ["/admin/audit", "Audit log"], ["/admin/fraud", "Fraud reports"], ["/admin", "Overview"]]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);

@@ -29,3 +29,6 @@ CREATE INDEX audit_log_by_actor ON audit_log (actor_label, id);
 -- admin's note.
 ALTER TABLE fraud_reports ADD COLUMN outcome TEXT CHECK (outcome IN ('confirmed', 'dismissed'));
 ALTER TABLE fraud_reports ADD COLUMN notes TEXT;
+
+-- The admin dashboard counts sign-ins of the last day, week and month.
+CREATE INDEX sign_in_events_by_time ON sign_in_events (occurred_at);

@@ -13,6 +13,16 @@ pub async fn admin_overview() -> Result<AdminSummary, AppError> {
         .map_err(|e| ctx.internal(e))
 }
 
+/// The admin dashboard: sign-ins by outcome and method, coverage, reports,
+/// accounts and message delivery.
+#[server(endpoint = "admin_dashboard")]
+pub async fn admin_dashboard() -> Result<crate::domain::dashboard::DashboardView, AppError> {
+    let (ctx, admin) = super::guard::require_admin().await?;
+    crate::services::dashboard::view(&ctx.state, &admin)
+        .await
+        .map_err(|e| ctx.internal(e))
+}
+
 #[server(endpoint = "helpdesk_locked_accounts")]
 pub async fn helpdesk_locked_accounts() -> Result<Vec<LockedAccountView>, AppError> {
     use crate::domain::Role;

@@ -4,6 +4,7 @@
 pub mod audit_action;
 pub mod audit_log;
 pub mod challenge;
+pub mod dashboard;
 pub mod directory;
 pub mod email;
 pub mod error;

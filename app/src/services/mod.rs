@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod authenticator;
 pub mod caller;
 pub mod clock;
+pub mod dashboard;
 pub mod default_method;
 pub mod directory;
 pub mod fraud;

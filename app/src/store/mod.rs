@@ -5,6 +5,7 @@ pub mod account_controls;
 pub mod app_passwords;
 pub mod audit;
 pub mod audit_log;
+pub mod dashboard;
 pub mod dev_phone;
 pub mod directory;
 pub mod fraud_queue;

@@ -52,6 +52,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/api/admin_policies", Role::Admin),
             ("/api/admin_audit_log", Role::Admin),
             ("/api/admin_fraud_queue", Role::Admin),
+            ("/api/admin_dashboard", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();

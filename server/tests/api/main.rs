@@ -10,6 +10,7 @@ mod admin_actions;
 mod app_passwords;
 mod audit_log;
 mod cli;
+mod dashboard;
 mod directory;
 mod fraud;
 mod fraud_queue;

@@ -91,7 +91,7 @@ pub fn describe(row: &HistoryRow) -> HistoryRowView {
 }
 
 /// The way in that the attempt used, as people name it.
-fn method_words(auth_type: &str, code: Option<ResultCode>) -> &'static str {
+pub(crate) fn method_words(auth_type: &str, code: Option<ResultCode>) -> &'static str {
     use ResultCode as R;
     if auth_type == "app password" {
         return "App password";

@@ -1,0 +1,81 @@
+//! Counts for the admin dashboard: one grouped statement per figure.
+
+use super::{Db, Flag};
+use anyhow::Context;
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct SignInCount {
+    pub auth_type: String,
+    pub result_code: i64,
+    #[sqlx(try_from = "Flag")]
+    pub succeeded: bool,
+    pub n: i64,
+}
+
+/// Sign-in events at or after `since`, grouped by how and with what result.
+pub async fn sign_ins_since(db: &Db, since: i64) -> anyhow::Result<Vec<SignInCount>> {
+    sqlx::query_as::<_, SignInCount>(
+        "SELECT auth_type, result_code, succeeded, COUNT(*) AS n FROM sign_in_events \
+         WHERE occurred_at >= $1 GROUP BY auth_type, result_code, succeeded",
+    )
+    .bind(since)
+    .fetch_all(db.pool())
+    .await
+    .context("counting recent sign-ins")
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Coverage {
+    pub users: i64,
+    pub with_method: i64,
+    pub with_app: i64,
+    pub with_phone: i64,
+    /// MFA enforced and no active method.
+    pub enforced_unregistered: i64,
+    pub disabled: i64,
+    pub blocked: i64,
+}
+
+const ACTIVE: &str = "SELECT 1 FROM mfa_methods m WHERE m.user_id = u.id AND m.status = 'active'";
+
+pub async fn coverage(db: &Db) -> anyhow::Result<Coverage> {
+    let sql = format!(
+        "SELECT COUNT(*) AS users, \
+         COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE}) THEN 1 ELSE 0 END), 0) AS with_method, \
+         COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE} AND m.kind = 'totp') THEN 1 ELSE 0 END), 0) AS with_app, \
+         COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE} AND m.kind = 'phone') THEN 1 ELSE 0 END), 0) AS with_phone, \
+         COALESCE(SUM(CASE WHEN u.mfa_state = 'enforced' AND NOT EXISTS ({ACTIVE}) THEN 1 ELSE 0 END), 0) \
+           AS enforced_unregistered, \
+         COALESCE(SUM(CASE WHEN u.disabled_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS disabled, \
+         COALESCE(SUM(CASE WHEN u.blocked_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS blocked \
+         FROM users u"
+    );
+    sqlx::query_as::<_, Coverage>(&sql)
+        .fetch_one(db.pool())
+        .await
+        .context("measuring registration coverage")
+}
+
+pub async fn open_fraud_reports(db: &Db) -> anyhow::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM fraud_reports WHERE status = 'open'")
+        .fetch_one(db.pool())
+        .await
+        .context("counting open fraud reports")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxCount {
+    pub channel: String,
+    pub status: String,
+    pub n: i64,
+}
+
+/// Messages in the outbox by channel and state (pending, sent, failed).
+pub async fn outbox(db: &Db) -> anyhow::Result<Vec<OutboxCount>> {
+    sqlx::query_as::<_, OutboxCount>(
+        "SELECT channel, status, COUNT(*) AS n FROM outbox GROUP BY channel, status",
+    )
+    .fetch_all(db.pool())
+    .await
+    .context("counting outbox messages")
+}
