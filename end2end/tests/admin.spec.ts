@@ -166,9 +166,9 @@ test("an admin reads every policy, is refused a bad value beside its field, and 
   await expectAccessible(page);
   const lockout = page.getByRole("region", { name: "Lockout" });
   await expect(lockout).toContainText("Default: 10.");
-  await lockout.getByLabel("Wrong attempts before a lock").fill("2");
+  await lockout.getByLabel("Wrong attempts before a lock").fill("0");
   await lockout.getByRole("button", { name: "Save" }).click();
-  await expect(lockout.getByText("Enter a whole number from 3 to 100.")).toBeVisible();
+  await expect(lockout.getByText("Enter a whole number from 1 to 100.")).toBeVisible();
   await expect(lockout.getByLabel("Wrong attempts before a lock")).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page);
   await lockout.getByLabel("Wrong attempts before a lock").fill("12");

@@ -99,7 +99,7 @@ const GROUPS: [(&str, &[Described]); 5] = [
         &[setting(
             portal_settings::LOCKOUT_THRESHOLD,
             "Wrong attempts before a lock",
-            "Consecutive wrong passwords or codes that lock an account for a while (3 to 100).",
+            "Consecutive wrong passwords or codes that lock an account for a while (1 to 100).",
             SettingKind::Number,
         )],
     ),

@@ -133,7 +133,7 @@ impl PortalSettings {
             REMEMBER_BROWSER_DAYS => self.remember_browser_days = whole(value, 0, 365)?,
             APP_PASSWORDS_ALLOWED => self.app_passwords_allowed = yes_or_no(value)?,
             APP_PASSWORDS_MAX => self.app_passwords_max = whole(value, 1, 100)?,
-            LOCKOUT_THRESHOLD => self.lockout_threshold = whole(value, 3, 100)?,
+            LOCKOUT_THRESHOLD => self.lockout_threshold = whole(value, 1, 100)?,
             FRAUD_BLOCK_HOURS => self.fraud_block_hours = whole(value, 0, 8760)?,
             FRAUD_ALERT_ADDRESSES => {
                 let addresses: Result<Vec<String>, _> = items()

@@ -62,13 +62,13 @@ async fn every_setting_shows_its_value_and_a_change_takes_effect_at_once() {
     assert_eq!(value_of(&view, "enforce_after_registration"), "true");
 
     // Refusals beside the field, saying what is accepted.
-    let res = set(&t, &root, "lockout_threshold", "2").await;
+    let res = set(&t, &root, "lockout_threshold", "0").await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["Invalid"]["field"], "value");
     assert_eq!(
         body["Invalid"]["message"],
-        "Enter a whole number from 3 to 100."
+        "Enter a whole number from 1 to 100."
     );
     let res = set(&t, &root, "colour", "blue").await;
     assert_eq!(
