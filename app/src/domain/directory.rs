@@ -30,6 +30,8 @@ crate::text_enum! {
         Locked = "locked",
         /// Blocked after a fraud report.
         Blocked = "blocked",
+        /// Disabled by an administrator.
+        Disabled = "disabled",
     }
 }
 
@@ -39,6 +41,7 @@ impl StatusFilter {
             Self::Any => "Any",
             Self::Locked => "Locked",
             Self::Blocked => "Blocked",
+            Self::Disabled => "Disabled",
         }
     }
 }
@@ -77,6 +80,7 @@ pub struct DirectoryRow {
     pub methods: i64,
     pub locked: bool,
     pub blocked: bool,
+    pub disabled: bool,
 }
 
 /// A page of results, by username; `next` is the cursor of the page after it.

@@ -162,10 +162,13 @@ fn PeopleResults(page: DirectoryPage, asked: DirectoryQuery) -> impl IntoView {
 #[component]
 fn PersonRow(row: DirectoryRow) -> impl IntoView {
     let href = format!("{PEOPLE_PATH}/{}", row.id);
-    let status = match (row.locked, row.blocked) {
-        (_, true) => view! { <span class="badge badge-strong">"Blocked"</span> }.into_any(),
-        (true, false) => view! { <span class="badge badge-strong">"Locked"</span> }.into_any(),
-        (false, false) => view! { <span class="muted">"Active"</span> }.into_any(),
+    let status = match (row.disabled, row.blocked, row.locked) {
+        (true, _, _) => view! { <span class="badge badge-strong">"Disabled"</span> }.into_any(),
+        (false, true, _) => view! { <span class="badge badge-strong">"Blocked"</span> }.into_any(),
+        (false, false, true) => {
+            view! { <span class="badge badge-strong">"Locked"</span> }.into_any()
+        }
+        (false, false, false) => view! { <span class="muted">"Active"</span> }.into_any(),
     };
     view! {
         <tr data-testid="person-row">

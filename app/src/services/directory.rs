@@ -97,6 +97,7 @@ pub async fn search(
         mfa_state: search.mfa_state,
         locked_at: (search.status == StatusFilter::Locked).then_some(now),
         blocked: search.status == StatusFilter::Blocked,
+        disabled: search.status == StatusFilter::Disabled,
         registered: match search.registered {
             RegisteredFilter::Any => None,
             RegisteredFilter::AtLeastOne => Some(true),
@@ -113,6 +114,7 @@ pub async fn search(
                 id: row.id,
                 locked: row.locked_until.is_some_and(|until| until > now),
                 blocked: row.blocked_at.is_some(),
+                disabled: row.disabled_at.is_some(),
                 username: row.username,
                 display_name: row.display_name,
                 email: row.email,

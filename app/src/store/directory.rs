@@ -16,6 +16,8 @@ pub struct DirectoryFilter {
     pub locked_at: Option<i64>,
     /// Only accounts blocked after a fraud report.
     pub blocked: bool,
+    /// Only accounts an administrator disabled.
+    pub disabled: bool,
     /// Only people with (`Some(true)`) or without (`Some(false)`) an active method.
     pub registered: Option<bool>,
     /// Start after this username.
@@ -33,6 +35,7 @@ pub struct DirectoryRow {
     pub methods: i64,
     pub locked_until: Option<i64>,
     pub blocked_at: Option<i64>,
+    pub disabled_at: Option<i64>,
 }
 
 /// Up to `limit` people matching `filter`, by username, and whether more follow.
@@ -66,7 +69,7 @@ enum Param {
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.email, u.role, u.mfa_state, \
     (SELECT COUNT(*) FROM mfa_methods m WHERE m.user_id = u.id AND m.status = 'active') AS methods, \
-    u.locked_until, u.blocked_at FROM users u";
+    u.locked_until, u.blocked_at, u.disabled_at FROM users u";
 
 const HAS_METHOD: &str =
     "EXISTS (SELECT 1 FROM mfa_methods m WHERE m.user_id = u.id AND m.status = 'active')";
@@ -92,6 +95,9 @@ fn search_query(filter: &DirectoryFilter, limit: i64) -> (String, Vec<Param>) {
     if let Some(now) = filter.locked_at {
         let p = param(&mut params, Param::Int(now));
         conditions.push(format!("u.locked_until > {p}"));
+    }
+    if filter.disabled {
+        conditions.push("u.disabled_at IS NOT NULL".to_owned());
     }
     if filter.blocked {
         conditions.push("u.blocked_at IS NOT NULL".to_owned());
@@ -152,13 +158,15 @@ mod tests {
             mfa_state: Some(MfaState::Enforced),
             locked_at: Some(1_000),
             blocked: true,
+            disabled: true,
             registered: Some(false),
             after: Some("kim".to_owned()),
         };
         let (sql, params) = search_query(&filter, 11);
         assert!(sql.contains("LOWER(u.email) LIKE $1 ESCAPE '\\')"));
         assert!(sql.contains(
-            "AND u.role = $2 AND u.mfa_state = $3 AND u.locked_until > $4 AND u.blocked_at IS NOT NULL AND NOT EXISTS"
+            "AND u.role = $2 AND u.mfa_state = $3 AND u.locked_until > $4 AND u.disabled_at IS NOT NULL \
+             AND u.blocked_at IS NOT NULL AND NOT EXISTS"
         ));
         assert!(sql.ends_with("AND u.username > $5 ORDER BY u.username LIMIT $6"));
         assert_eq!(

@@ -98,6 +98,22 @@ async fn people_are_found_by_part_of_a_name_username_or_address_and_filtered() {
         search(&t, &client, &[("status", "blocked")]).await.0,
         ["kimberly"]
     );
+    assert!(
+        search(&t, &client, &[("status", "disabled")])
+            .await
+            .0
+            .is_empty()
+    );
+    execute(
+        &t,
+        "UPDATE users SET disabled_at = 1 WHERE username = $1",
+        "bob",
+    )
+    .await;
+    assert_eq!(
+        search(&t, &client, &[("status", "disabled")]).await.0,
+        ["bob"]
+    );
     assert_eq!(
         search(&t, &client, &[("methods", "some")]).await.0,
         ["carol"]
