@@ -2,10 +2,10 @@
 //! browser hydrates the islands inside the pages (`browser.rs`), not this tree.
 
 use crate::pages::{
-    AccountPage, AdminAuditPage, AdminFraudPage, AdminNewPersonPage, AdminPage, AdminPeoplePage,
-    AdminPersonPage, AdminPoliciesPage, DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage,
-    NotFoundPage, RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage,
-    SignInPage,
+    AccountPage, AdminAuditPage, AdminFraudPage, AdminImportJobPage, AdminImportPage,
+    AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage, AdminPoliciesPage,
+    DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage, NotFoundPage, RegisterPage,
+    ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/policies") view=AdminPoliciesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/fraud") view=AdminFraudPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/import") view=AdminImportPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/import/:id") view=AdminImportJobPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />
             </Routes>

@@ -11,6 +11,8 @@ pub mod config;
 pub mod database;
 pub mod demo;
 pub mod history_export;
+pub mod import_routes;
+pub mod import_worker;
 pub mod keys;
 pub mod logging;
 pub mod mail_worker;

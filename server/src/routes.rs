@@ -8,7 +8,7 @@ use crate::middleware::security_headers::{HeaderPolicy, add_security_headers};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use leptos::prelude::provide_context;
@@ -33,6 +33,7 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let context_state = state.clone();
     let state_for_hooks = state.clone();
+    let state_for_uploads = state.clone();
     let provide_state = move || provide_context(context_state.clone());
     let app = Router::new()
         .route("/healthz", get(healthz))
@@ -48,6 +49,10 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
         .route(
             crate::audit_export::EXPORT_PATH,
             get(crate::audit_export::export_audit_log),
+        )
+        .route(
+            crate::import_routes::RESULT_PATH,
+            get(crate::import_routes::result),
         )
         .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
             let options = options.clone();
@@ -76,6 +81,20 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
         ),
         None => app,
     };
+    // Every request body is limited; the import's upload to the size of a file.
+    let uploads = Router::new()
+        .route(
+            crate::import_routes::UPLOAD_PATH,
+            axum::routing::post(crate::import_routes::upload),
+        )
+        .with_state(state_for_uploads)
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(
+            crate::import_routes::UPLOAD_BODY_LIMIT,
+        ));
+    let app = app
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .merge(uploads);
     let app = match sessions {
         SessionBackend::Sqlite(store) => app.layer(session_layer(store, config)),
         SessionBackend::Postgres(store) => app.layer(session_layer(store, config)),
@@ -104,7 +123,6 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
                 csrf,
                 refuse_cross_site,
             ))
-            .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
             .layer(CompressionLayer::new()),
     )
 }

@@ -84,6 +84,7 @@ pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::
     if let Some(worker) = crate::phone_worker::spawn(&config, &state)? {
         background.push(worker);
     }
+    background.push(crate::import_worker::spawn(&state));
     let router = routes::router(state.clone(), &config, database.sessions);
     let listener = TcpListener::bind(config.bind)
         .await

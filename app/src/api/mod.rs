@@ -14,6 +14,7 @@ pub mod fraud_queue;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod history;
+pub mod import;
 pub mod mfa;
 pub mod phones;
 pub mod policies;

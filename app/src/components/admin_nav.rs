@@ -10,6 +10,7 @@ pub fn AdminNav() -> impl IntoView {
             <ul>
                 <li><A href="/admin" exact=true>"Overview"</A></li>
                 <li><A href="/admin/users">"People"</A></li>
+                <li><A href="/admin/import">"Import"</A></li>
                 <li><A href="/admin/fraud">"Fraud reports"</A></li>
                 <li><A href="/admin/policies">"Policies"</A></li>
                 <li><A href="/admin/audit">"Audit log"</A></li>

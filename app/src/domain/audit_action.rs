@@ -28,6 +28,9 @@ crate::text_enum! {
         PolicyChanged = "policy.changed",
         SessionsSignedOutElsewhere = "sessions.signed_out_elsewhere",
         UserCreated = "user.created",
+        UserImported = "user.imported",
+        ImportStarted = "import.started",
+        ImportFinished = "import.finished",
         UserMfaState = "user.mfa_state",
         UserProfileChanged = "user.profile",
     }
@@ -62,6 +65,9 @@ impl AuditAction {
             Self::PolicyChanged => "Policy changed",
             Self::SessionsSignedOutElsewhere => "Signed out everywhere else",
             Self::UserCreated => "Account created",
+            Self::UserImported => "Account created or changed by an import",
+            Self::ImportStarted => "Import started",
+            Self::ImportFinished => "Import finished",
             Self::UserMfaState => "MFA state changed",
             Self::UserProfileChanged => "Profile changed",
         }

@@ -87,6 +87,10 @@ pub enum AppError {
     ReportAlreadyDecided,
     #[error("This is the last active administrator. Make someone else an administrator first.")]
     LastAdmin,
+    #[error("That import does not exist. Go back to Import.")]
+    ImportNotFound,
+    #[error("This import has already run or is running. Reload the page.")]
+    ImportNotWaiting,
     /// Bad input for one field; `field` is the form field's name.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -167,8 +171,9 @@ impl AppError {
             | Self::SignInEventNotFound
             | Self::TravelWindowNotFound
             | Self::PersonNotFound
+            | Self::ImportNotFound
             | Self::NotFound => 404,
-            Self::LastAdmin | Self::ReportAlreadyDecided => 409,
+            Self::LastAdmin | Self::ReportAlreadyDecided | Self::ImportNotWaiting => 409,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

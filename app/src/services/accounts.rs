@@ -68,7 +68,7 @@ pub async fn create(
     let hash = state.hasher.hash(password.into_secret()).await?;
     let now = state.clock.now();
     let id = users::insert(
-        &state.db,
+        state.db.pool(),
         NewUser {
             username: &account.username,
             display_name: &display_name,

@@ -6,6 +6,7 @@ pub mod app_passwords;
 pub mod audit;
 pub mod audit_log;
 pub mod authenticator;
+pub mod bulk_import;
 pub mod caller;
 pub mod clock;
 pub mod dashboard;

@@ -12,6 +12,11 @@ use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 use unicode_normalization::UnicodeNormalization;
 
+/// Stored instead of a hash for an account that has no password yet (an import made
+/// it; an admin's password reset gives it one). Never a PHC string, so it matches
+/// nothing; checking against it costs what checking a real hash costs.
+pub const NO_PASSWORD_YET: &str = "!no-password-yet";
+
 /// The outcome of checking a password against a stored hash.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verification {
@@ -42,13 +47,14 @@ impl PasswordHasher {
         self.threads.run(move || hash_blocking(&password)).await?
     }
 
-    /// Verifies against `stored`, or against the dummy hash when there is no user,
-    /// in which case the answer is always a mismatch.
+    /// Verifies against `stored`, or against the dummy hash when there is no user or
+    /// no password yet, in which case the answer is always a mismatch.
     pub async fn verify(
         &self,
         password: SecretString,
         stored: Option<String>,
     ) -> anyhow::Result<Verification> {
+        let stored = stored.filter(|hash| hash != NO_PASSWORD_YET);
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
         let outcome = self

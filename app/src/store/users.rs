@@ -60,7 +60,7 @@ const COLUMNS: &str = "id, username, display_name, email, password_hash, role, m
 
 /// Inserts the account; `None` when the username is taken (checked by the insert
 /// itself, so of two parallel creations one gets the name and the other is told).
-pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<Option<UserId>> {
+pub async fn insert<'e>(exec: impl Exec<'e>, user: NewUser<'_>) -> anyhow::Result<Option<UserId>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, email, password_hash, role, mfa_state, \
          created_at, password_changed_at, must_change_password) \
@@ -74,7 +74,7 @@ pub async fn insert(db: &Db, user: NewUser<'_>) -> anyhow::Result<Option<UserId>
     .bind(user.mfa_state.as_str())
     .bind(user.now)
     .bind(i64::from(user.must_change_password))
-    .fetch_optional(db.pool())
+    .fetch_optional(exec)
     .await
     .context("inserting a user")?;
     Ok(id.map(UserId))
@@ -313,6 +313,21 @@ pub async fn default_method(db: &Db, id: UserId) -> anyhow::Result<Option<String
         .fetch_one(db.pool())
         .await
         .context("reading the default method")
+}
+
+/// Sets the default method of a person who has none (an import's phone).
+pub async fn set_default_method_if_unset<'e>(
+    exec: impl Exec<'e>,
+    id: UserId,
+    method: &str,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET default_method = $2 WHERE id = $1 AND default_method IS NULL")
+        .bind(id.0)
+        .bind(method)
+        .execute(exec)
+        .await
+        .context("storing a first default method")?;
+    Ok(())
 }
 
 pub async fn set_default_method<'e>(

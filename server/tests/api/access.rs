@@ -35,6 +35,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/admin/policies", Role::Admin),
             ("/admin/audit", Role::Admin),
             ("/admin/fraud", Role::Admin),
+            ("/admin/import", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
             ("/account", Role::User),
         ] {
@@ -53,6 +54,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/api/admin_audit_log", Role::Admin),
             ("/api/admin_fraud_queue", Role::Admin),
             ("/api/admin_dashboard", Role::Admin),
+            ("/api/admin_imports", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();
@@ -66,7 +68,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         // The admin's actions, with whole forms about a person who does not exist
         // (or, for creation, a new one): refused before anything is looked up.
         let nobody = [("user_id", "999999")];
-        let actions: [FunctionCase; 11] = [
+        let actions: [FunctionCase; 14] = [
             ("/api/admin_person", nobody.to_vec(), StatusCode::NOT_FOUND),
             (
                 "/api/admin_decide_report",
@@ -112,6 +114,21 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
                     ("use_for", "sms"),
                 ]
                 .to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_import",
+                [("job_id", "999999")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_import_progress",
+                [("job_id", "999999")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_start_import",
+                [("job_id", "999999")].to_vec(),
                 StatusCode::NOT_FOUND,
             ),
             (

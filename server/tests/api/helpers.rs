@@ -101,10 +101,13 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+/// A browser: its own cookies, redirects not followed. A request the portal never
+/// answers fails the test after two minutes instead of hanging the whole run.
 pub fn new_client() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        .timeout(std::time::Duration::from_secs(120))
         .build()
         .expect("an HTTP client")
 }

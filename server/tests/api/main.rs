@@ -17,6 +17,7 @@ mod fraud_queue;
 mod headers;
 mod helpers;
 mod history;
+mod import;
 mod mail;
 mod parallel_limits;
 mod phone_gateway;

@@ -1,0 +1,123 @@
+//! The admin dashboard at scale: 10 million sign-in events over the last year (one
+//! every 3 seconds: about 29,000 in the last day, 860,000 in the last 30 days) and
+//! 1,000 people. Prints the dashboard's latency through the service (every count it
+//! shows) and over HTTP; asserts only that the counts add up.
+//!
+//! cargo bench -p server --bench dashboard
+//!   BENCH_DASHBOARD_EVENTS (10000000), BENCH_DASHBOARD_SAMPLES (20),
+//!   BENCH_PG_ADMIN_URL (run on a new PostgreSQL database instead of SQLite,
+//!   dropped afterwards).
+
+mod common;
+
+use app::domain::{MfaState, Role};
+use app::services::{Clock, SystemClock, dashboard};
+use app::store::account_controls::{self, Profile};
+use app::store::testing::history_generator::{self, GenerateSpec};
+use common::{
+    BenchDatabase, PASSWORD, client, create_user, env_count, percentile, post, verified_caller,
+};
+use server::config::Config;
+use std::sync::Arc;
+use std::time::Instant;
+
+const SPACING: i64 = 3;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let events = env_count("BENCH_DASHBOARD_EVENTS", 10_000_000) as i64;
+    let samples = env_count("BENCH_DASHBOARD_SAMPLES", 20);
+    let dir = tempfile::tempdir()?;
+    let database = BenchDatabase::create(&dir).await?;
+    let engine = database.engine;
+    let config = Config {
+        bind: "127.0.0.1:0".parse()?,
+        database_url: database.url.clone(),
+        secret_key_file: dir.path().join("secret.key"),
+        ..Config::default()
+    };
+    let app = server::startup::build_with_clock(config, Arc::new(SystemClock)).await?;
+    let state = app.state.clone();
+    let root = create_user(&state, "dashboard-bench", MfaState::Disabled).await?;
+    let email = app::domain::EmailAddress::parse("root@example.com")?;
+    let profile = Profile {
+        display_name: "Root",
+        email: &email,
+        role: Role::Admin,
+    };
+    account_controls::set_profile(state.db.pool(), root, &profile).await?;
+    let started = Instant::now();
+    let spec = GenerateSpec {
+        user: root,
+        user_events: 0,
+        other_events: events,
+        other_users: 1_000,
+        newest_at: SystemClock.now() - 1,
+        spacing_secs: SPACING,
+    };
+    history_generator::generate(&state.db, spec).await?;
+    println!(
+        "{engine}: generated {events} events, one every {SPACING} s, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let admin = verified_caller(&state, root).await?.as_admin()?;
+    let mut millis = Vec::with_capacity(samples);
+    for round in 0..samples + 2 {
+        let begun = Instant::now();
+        let view = dashboard::view(&state, &admin).await?;
+        if round >= 2 {
+            millis.push(begun.elapsed().as_secs_f64() * 1000.0);
+        }
+        let month: i64 = view.periods[2].by_outcome.iter().map(|b| b.value).sum();
+        let expected = (30 * 86_400 / SPACING).min(events);
+        anyhow::ensure!(
+            (month - expected).abs() <= 2,
+            "the last 30 days count {month} sign-ins, not about {expected}"
+        );
+    }
+    millis.sort_by(f64::total_cmp);
+    println!(
+        "{engine}, dashboard service (3 periods, coverage, outbox)  p50 {:8.1} ms  p99 {:8.1} ms",
+        percentile(&millis, 0.5),
+        percentile(&millis, 0.99)
+    );
+
+    let http = client()?;
+    let base = app.url();
+    let res = post(
+        &http,
+        &base,
+        "/api/sign_in",
+        &[("username", "dashboard-bench"), ("password", PASSWORD)],
+    )
+    .await?;
+    anyhow::ensure!(
+        res.status().is_success(),
+        "sign-in answered {}",
+        res.status()
+    );
+    let mut millis = Vec::with_capacity(samples);
+    for round in 0..samples + 2 {
+        let begun = Instant::now();
+        let res = post(&http, &base, "/api/admin_dashboard", &[]).await?;
+        anyhow::ensure!(
+            res.status().is_success(),
+            "dashboard answered {}",
+            res.status()
+        );
+        res.bytes().await?;
+        if round >= 2 {
+            millis.push(begun.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    millis.sort_by(f64::total_cmp);
+    println!(
+        "{engine}, HTTP POST /api/admin_dashboard                   p50 {:8.1} ms  p99 {:8.1} ms",
+        percentile(&millis, 0.5),
+        percentile(&millis, 0.99)
+    );
+    app.stop().await?;
+    database.drop().await?;
+    Ok(())
+}
