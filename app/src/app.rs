@@ -4,8 +4,8 @@
 use crate::pages::{
     AccountPage, AdminAuditPage, AdminFraudPage, AdminImportJobPage, AdminImportPage,
     AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage, AdminPoliciesPage,
-    DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage, NotFoundPage, RegisterPage,
-    ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
+    AdminTokensPage, DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage, NotFoundPage,
+    RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/fraud") view=AdminFraudPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/import") view=AdminImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/import/:id") view=AdminImportJobPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/tokens") view=AdminTokensPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />
             </Routes>

@@ -1,13 +1,15 @@
-//! The two plain-HTTP doors of the bulk import, administrators only:
+//! The plain-HTTP doors of the imports, administrators only:
 //! `POST /admin/import/upload` takes the file from the import page's form
 //! (multipart, so it works without script), checks it and sends the browser to the
 //! job's page; `GET /admin/import/{id}/result.csv` streams the job's rows with
-//! what the dry run found or what the run did.
+//! what the dry run found or what the run did; `POST /admin/tokens/upload` takes a
+//! hardware-token seed file and sends the browser to the tokens page with its report.
 
 use app::api::{browser_session, responses};
 use app::domain::AppError;
 use app::services::bulk_import::{self, MAX_FILE_BYTES};
 use app::services::caller::Admin;
+use app::services::hardware_tokens;
 use app::state::AppState;
 use app::store::import_jobs;
 use axum::body::Body;
@@ -20,6 +22,7 @@ use tower_sessions::Session;
 
 pub const UPLOAD_PATH: &str = "/admin/import/upload";
 pub const RESULT_PATH: &str = "/admin/import/{id}/result.csv";
+pub const TOKEN_UPLOAD_PATH: &str = "/admin/tokens/upload";
 /// The upload's own body limit: the largest file plus the form's framing.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
 
@@ -88,6 +91,23 @@ pub async fn upload(
     }
     .map_err(|err| responses::internal(&headers, &err))?;
     Ok(Redirect::to(&format!("/admin/import/{job_id}")).into_response())
+}
+
+pub async fn upload_tokens(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let admin = admin(&state, &session, &headers).await?;
+    let report = match read_upload(&mut multipart).await {
+        Upload::File { name, bytes } => {
+            hardware_tokens::import_file(&state, &admin, &name, &bytes).await
+        }
+        Upload::Problem(problem) => hardware_tokens::refuse_upload(&state, &admin, problem).await,
+    }
+    .map_err(|err| responses::internal(&headers, &err))?;
+    Ok(Redirect::to(&format!("/admin/tokens?import={report}")).into_response())
 }
 
 pub async fn result(

@@ -20,12 +20,18 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tracing::Level;
 
 const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
+/// No request waits longer for its answer (a stuck lock, a dead peer): it is
+/// answered 503 and its work is dropped. Streamed bodies (CSV exports) are not timed
+/// once their headers are out. The slowest legitimate answer, checking a 50,000-row
+/// import, takes a few seconds.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Router {
     let options = state.leptos_options.clone();
@@ -87,6 +93,10 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
             crate::import_routes::UPLOAD_PATH,
             axum::routing::post(crate::import_routes::upload),
         )
+        .route(
+            crate::import_routes::TOKEN_UPLOAD_PATH,
+            axum::routing::post(crate::import_routes::upload_tokens),
+        )
         .with_state(state_for_uploads)
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(
@@ -115,6 +125,10 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
                     .on_response(DefaultOnResponse::new().level(Level::INFO)),
             )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                REQUEST_TIMEOUT,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 headers,
                 add_security_headers,

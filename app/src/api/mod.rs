@@ -13,6 +13,7 @@ pub mod directory;
 pub mod fraud_queue;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod hardware_tokens;
 pub mod history;
 pub mod import;
 pub mod mfa;

@@ -11,6 +11,7 @@ pub fn AdminNav() -> impl IntoView {
                 <li><A href="/admin" exact=true>"Overview"</A></li>
                 <li><A href="/admin/users">"People"</A></li>
                 <li><A href="/admin/import">"Import"</A></li>
+                <li><A href="/admin/tokens">"Tokens"</A></li>
                 <li><A href="/admin/fraud">"Fraud reports"</A></li>
                 <li><A href="/admin/policies">"Policies"</A></li>
                 <li><A href="/admin/audit">"Audit log"</A></li>

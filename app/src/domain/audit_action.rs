@@ -31,6 +31,8 @@ crate::text_enum! {
         UserImported = "user.imported",
         ImportStarted = "import.started",
         ImportFinished = "import.finished",
+        TokensImported = "tokens.imported",
+        TokenResynchronised = "token.resynchronised",
         UserMfaState = "user.mfa_state",
         UserProfileChanged = "user.profile",
     }
@@ -68,6 +70,8 @@ impl AuditAction {
             Self::UserImported => "Account created or changed by an import",
             Self::ImportStarted => "Import started",
             Self::ImportFinished => "Import finished",
+            Self::TokensImported => "Hardware tokens imported",
+            Self::TokenResynchronised => "Hardware token resynchronised",
             Self::UserMfaState => "MFA state changed",
             Self::UserProfileChanged => "Profile changed",
         }

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod email;
 pub mod error;
 pub mod fraud_queue;
+pub mod hardware_tokens;
 pub mod history;
 pub mod import;
 pub mod method_name;

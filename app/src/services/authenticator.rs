@@ -10,7 +10,7 @@ use crate::domain::views::EnrolmentView;
 use crate::domain::{MethodName, OtpCode};
 use crate::state::Services;
 use crate::store::totp::{self as totp_store, NewTotp, TotpRow};
-use crate::store::{MethodId, UserId, methods};
+use crate::store::{MethodId, UserId, hardware_tokens, methods};
 use anyhow::{Context, anyhow};
 use data_encoding::BASE32_NOPAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -108,6 +108,9 @@ pub async fn check_code(
     let secret = state
         .keys
         .open(&row.sealed_secret, &seal_context(row.method_id))?;
+    if row.mode == "hotp" {
+        return check_hotp(state, &row, &secret, params, code).await;
+    }
     let current = params.step_at(now);
     let in_window = totp::matching_step(
         &secret,
@@ -131,6 +134,45 @@ pub async fn check_code(
         return Ok(CodeCheck::AlreadyUsed);
     }
     Ok(CodeCheck::Accepted)
+}
+
+/// Codes an HOTP token may show next: it counts every button press, including
+/// presses whose code was never used.
+pub const HOTP_LOOK_AHEAD: i64 = 10;
+/// How far ahead a code is recognised as the token's, though too far to accept
+/// without resynchronising (two consecutive codes; see `hardware_tokens::resync`).
+pub const HOTP_RESYNC_WINDOW: i64 = 1_000;
+
+/// An HOTP token's code: accepted within the look-ahead window after the counter,
+/// once (the counter moves past it in one statement); "out of date" when it is the
+/// token's code further ahead.
+async fn check_hotp(
+    state: &Services,
+    row: &TotpRow,
+    secret: &[u8],
+    params: TotpParams,
+    code: &OtpCode,
+) -> anyhow::Result<CodeCheck> {
+    let counter = row.counter.unwrap_or(0);
+    let window = counter..counter + HOTP_LOOK_AHEAD;
+    let Some(matched) = totp::matching_counter(secret, params, code.as_str(), window) else {
+        let ahead = counter + HOTP_LOOK_AHEAD..counter + HOTP_RESYNC_WINDOW;
+        let behind = (counter - HOTP_LOOK_AHEAD).max(0)..counter;
+        return Ok(
+            if totp::matching_counter(secret, params, code.as_str(), ahead).is_some() {
+                CodeCheck::OutOfDate
+            } else if totp::matching_counter(secret, params, code.as_str(), behind).is_some() {
+                CodeCheck::AlreadyUsed
+            } else {
+                CodeCheck::Incorrect
+            },
+        );
+    };
+    if hardware_tokens::claim_counter(&state.db, row.method_id, matched).await? {
+        Ok(CodeCheck::Accepted)
+    } else {
+        Ok(CodeCheck::AlreadyUsed)
+    }
 }
 
 /// Activates a pending enrolment with its first correct code; the owner is told by
@@ -170,7 +212,7 @@ fn params_of(row: &TotpRow) -> anyhow::Result<TotpParams> {
     })
 }
 
-fn seal_context(method_id: MethodId) -> String {
+pub(crate) fn seal_context(method_id: MethodId) -> String {
     format!("totp:{method_id}")
 }
 

@@ -14,6 +14,7 @@ pub mod default_method;
 pub mod directory;
 pub mod fraud;
 pub mod fraud_queue;
+pub mod hardware_tokens;
 pub mod limits;
 pub mod lockout;
 pub mod notify;

@@ -141,14 +141,25 @@ pub async fn method_added(
     what: &str,
     ip: &str,
 ) -> anyhow::Result<()> {
-    let user = owner.id;
     let actor = Actor::User {
-        id: user,
+        id: owner.id,
         username: owner.username.clone(),
     };
+    method_added_by(state, owner, &actor, what, ip).await
+}
+
+/// As [`method_added`], for a method someone else (an admin) added for the owner.
+pub async fn method_added_by(
+    state: &Services,
+    owner: &Person,
+    actor: &Actor,
+    what: &str,
+    ip: &str,
+) -> anyhow::Result<()> {
+    let user = owner.id;
     let detail = format!("added {what}");
     let record = AuditRecord {
-        actor: &actor,
+        actor,
         subject: Some(user),
         action: AuditAction::MethodAdded,
         detail: &detail,

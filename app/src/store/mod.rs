@@ -10,6 +10,7 @@ pub mod dev_phone;
 pub mod directory;
 pub mod fraud_queue;
 pub mod fraud_reports;
+pub mod hardware_tokens;
 pub mod import_jobs;
 pub mod methods;
 pub mod outbox;

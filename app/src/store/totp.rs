@@ -16,6 +16,10 @@ pub struct TotpRow {
     pub digits: i64,
     pub period: i64,
     pub last_used_step: Option<i64>,
+    /// "totp", or "hotp" for a counter-based hardware token.
+    pub mode: String,
+    /// HOTP: the lowest counter the next code may have.
+    pub counter: Option<i64>,
 }
 
 pub struct NewTotp<'a> {
@@ -67,7 +71,8 @@ pub async fn find(db: &Db, user: UserId, method_id: MethodId) -> anyhow::Result<
     sqlx::query_as::<_, TotpRow>(
         "SELECT m.id AS method_id, m.name, CASE WHEN m.status = 'active' THEN 1 ELSE 0 END AS active, \
          m.pending_until, t.sealed_secret, t.algorithm, t.digits, \
-         t.period, t.last_used_step FROM mfa_methods m JOIN totp_secrets t ON t.method_id = m.id \
+         t.period, t.last_used_step, t.mode, t.counter \
+         FROM mfa_methods m JOIN totp_secrets t ON t.method_id = m.id \
          WHERE m.id = $1 AND m.user_id = $2",
     )
     .bind(method_id)

@@ -36,6 +36,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/admin/audit", Role::Admin),
             ("/admin/fraud", Role::Admin),
             ("/admin/import", Role::Admin),
+            ("/admin/tokens", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
             ("/account", Role::User),
         ] {
@@ -55,6 +56,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/api/admin_fraud_queue", Role::Admin),
             ("/api/admin_dashboard", Role::Admin),
             ("/api/admin_imports", Role::Admin),
+            ("/api/admin_tokens", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();
@@ -68,7 +70,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         // The admin's actions, with whole forms about a person who does not exist
         // (or, for creation, a new one): refused before anything is looked up.
         let nobody = [("user_id", "999999")];
-        let actions: [FunctionCase; 14] = [
+        let actions: [FunctionCase; 16] = [
             ("/api/admin_person", nobody.to_vec(), StatusCode::NOT_FOUND),
             (
                 "/api/admin_decide_report",
@@ -130,6 +132,26 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
                 "/api/admin_start_import",
                 [("job_id", "999999")].to_vec(),
                 StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/admin_assign_token",
+                [
+                    ("username", "nobody"),
+                    ("serial", "X-1"),
+                    ("code", "123456"),
+                ]
+                .to_vec(),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                "/api/admin_resync_token",
+                [
+                    ("resync_serial", "X-1"),
+                    ("first_code", "123456"),
+                    ("second_code", "654321"),
+                ]
+                .to_vec(),
+                StatusCode::BAD_REQUEST,
             ),
             (
                 "/api/admin_remove_method",

@@ -19,12 +19,23 @@ async fn admin(t: &TestApp) -> Client {
 
 /// Uploads `text` as the import page's form does; the job's id from the redirect.
 pub async fn upload(t: &TestApp, client: &Client, name: &str, text: &[u8]) -> reqwest::Response {
+    upload_to(t, client, "/admin/import/upload", name, text).await
+}
+
+/// Posts `text` as the file of a page's upload form at `path`.
+pub async fn upload_to(
+    t: &TestApp,
+    client: &Client,
+    path: &str,
+    name: &str,
+    text: &[u8],
+) -> reqwest::Response {
     let part = reqwest::multipart::Part::bytes(text.to_vec())
         .file_name(name.to_owned())
         .mime_str("text/csv")
         .unwrap();
     client
-        .post(t.url("/admin/import/upload"))
+        .post(t.url(path))
         .headers(t.same_origin())
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()

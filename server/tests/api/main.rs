@@ -14,6 +14,7 @@ mod dashboard;
 mod directory;
 mod fraud;
 mod fraud_queue;
+mod hardware_tokens;
 mod headers;
 mod helpers;
 mod history;

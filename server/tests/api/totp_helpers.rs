@@ -117,3 +117,12 @@ pub async fn invalid_message(res: reqwest::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// The field an `Invalid` error names.
+pub async fn invalid_field(res: reqwest::Response) -> String {
+    let body: serde_json::Value = res.json().await.unwrap();
+    body["Invalid"]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

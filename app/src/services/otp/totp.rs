@@ -97,6 +97,16 @@ pub fn matching_step(
     })
 }
 
+/// The first counter in `counters` whose HOTP code equals `code` (constant time).
+pub fn matching_counter(
+    secret: &[u8],
+    params: TotpParams,
+    code: &str,
+    counters: std::ops::Range<i64>,
+) -> Option<i64> {
+    matching_step(secret, params, code, counters)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
