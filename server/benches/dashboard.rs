@@ -15,7 +15,7 @@ use app::services::{Clock, SystemClock, dashboard};
 use app::store::account_controls::{self, Profile};
 use app::store::testing::history_generator::{self, GenerateSpec};
 use common::{
-    BenchDatabase, PASSWORD, client, create_user, env_count, percentile, post, verified_caller,
+    BenchDatabase, PASSWORD, client, create_user, env_count, post, time_many, verified_caller,
 };
 use server::config::Config;
 use std::sync::Arc;
@@ -62,25 +62,19 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let admin = verified_caller(&state, root).await?.as_admin()?;
-    let mut millis = Vec::with_capacity(samples);
-    for round in 0..samples + 2 {
-        let begun = Instant::now();
+    let expected = (30 * 86_400 / SPACING).min(events);
+    let (p50, p99) = time_many(samples, || async {
         let view = dashboard::view(&state, &admin).await?;
-        if round >= 2 {
-            millis.push(begun.elapsed().as_secs_f64() * 1000.0);
-        }
         let month: i64 = view.periods[2].by_outcome.iter().map(|b| b.value).sum();
-        let expected = (30 * 86_400 / SPACING).min(events);
         anyhow::ensure!(
             (month - expected).abs() <= 2,
             "the last 30 days count {month} sign-ins, not about {expected}"
         );
-    }
-    millis.sort_by(f64::total_cmp);
+        Ok(())
+    })
+    .await?;
     println!(
-        "{engine}, dashboard service (3 periods, coverage, outbox)  p50 {:8.1} ms  p99 {:8.1} ms",
-        percentile(&millis, 0.5),
-        percentile(&millis, 0.99)
+        "{engine}, dashboard service (3 periods, coverage, outbox)  p50 {p50:8.1} ms  p99 {p99:8.1} ms"
     );
 
     let http = client()?;
@@ -97,9 +91,7 @@ async fn main() -> anyhow::Result<()> {
         "sign-in answered {}",
         res.status()
     );
-    let mut millis = Vec::with_capacity(samples);
-    for round in 0..samples + 2 {
-        let begun = Instant::now();
+    let (p50, p99) = time_many(samples, || async {
         let res = post(&http, &base, "/api/admin_dashboard", &[]).await?;
         anyhow::ensure!(
             res.status().is_success(),
@@ -107,15 +99,11 @@ async fn main() -> anyhow::Result<()> {
             res.status()
         );
         res.bytes().await?;
-        if round >= 2 {
-            millis.push(begun.elapsed().as_secs_f64() * 1000.0);
-        }
-    }
-    millis.sort_by(f64::total_cmp);
+        Ok(())
+    })
+    .await?;
     println!(
-        "{engine}, HTTP POST /api/admin_dashboard                   p50 {:8.1} ms  p99 {:8.1} ms",
-        percentile(&millis, 0.5),
-        percentile(&millis, 0.99)
+        "{engine}, HTTP POST /api/admin_dashboard                   p50 {p50:8.1} ms  p99 {p99:8.1} ms"
     );
     app.stop().await?;
     database.drop().await?;

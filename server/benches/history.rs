@@ -13,9 +13,8 @@ use app::domain::MfaState;
 use app::services::{Clock, SystemClock};
 use app::store::sign_in_history::{self, Cursor, HistoryFilter, PageAt};
 use app::store::testing::history_generator::{self, GenerateSpec};
-use common::{BenchDatabase, PASSWORD, client, create_user, env_count, percentile, post};
+use common::{BenchDatabase, PASSWORD, client, create_user, env_count, post, time_many};
 use server::config::Config;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -134,25 +133,6 @@ async fn main() -> anyhow::Result<()> {
     app.stop().await?;
     database.drop().await?;
     Ok(())
-}
-
-/// Runs `op` `samples` times after a short warm-up; p50 and p99 in milliseconds.
-async fn time_many<F, Fut>(samples: usize, op: F) -> anyhow::Result<(f64, f64)>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = anyhow::Result<()>>,
-{
-    for _ in 0..5 {
-        op().await?;
-    }
-    let mut millis = Vec::with_capacity(samples);
-    for _ in 0..samples {
-        let started = Instant::now();
-        op().await?;
-        millis.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    millis.sort_by(f64::total_cmp);
-    Ok((percentile(&millis, 0.5), percentile(&millis, 0.99)))
 }
 
 /// Downloads the user's whole history as CSV, reading it as it streams, and reports

@@ -97,6 +97,25 @@ pub async fn post(
         .await?)
 }
 
+/// Runs `op` `samples` times after a short warm-up (5 runs); p50 and p99 in milliseconds.
+pub async fn time_many<F, Fut>(samples: usize, op: F) -> anyhow::Result<(f64, f64)>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    for _ in 0..5 {
+        op().await?;
+    }
+    let mut millis = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let started = std::time::Instant::now();
+        op().await?;
+        millis.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    millis.sort_by(f64::total_cmp);
+    Ok((percentile(&millis, 0.5), percentile(&millis, 0.99)))
+}
+
 pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * q).round() as usize;
     sorted.get(index).copied().unwrap_or(f64::NAN)

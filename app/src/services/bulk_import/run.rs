@@ -217,6 +217,17 @@ async fn update(
             return Ok((RowOutcome::Failed, reason.to_owned()));
         }
     }
+    // What can refuse the row comes before any write, so a refused row changes nothing.
+    for change in &changes {
+        if let Change::MfaState(from, to) = change
+            && !users::replace_mfa_state(&mut **tx, current.id, *from, *to).await?
+        {
+            return Ok((
+                RowOutcome::Failed,
+                "The MFA state changed while importing; run the file again.".to_owned(),
+            ));
+        }
+    }
     let profile_changes = changes
         .iter()
         .any(|c| matches!(c, Change::DisplayName | Change::Email | Change::Role(..)));
@@ -228,23 +239,15 @@ async fn update(
         };
         account_controls::set_profile(&mut **tx, current.id, &profile).await?;
     }
-    for change in &changes {
-        if let Change::MfaState(from, to) = change
-            && !users::replace_mfa_state(&mut **tx, current.id, *from, *to).await?
-        {
-            return Ok((
-                RowOutcome::Failed,
-                "The MFA state changed while importing; run the file again.".to_owned(),
-            ));
-        }
-    }
+    let mut phone_set = false;
     for (number, kind) in phones_of(row) {
         if changes.contains(&Change::Phone(kind)) {
             set_phone(tx, context.now, current.id, number, kind).await?;
-            if let Some(first) = first_default(row) {
-                users::set_default_method_if_unset(&mut **tx, current.id, first.as_str()).await?;
-            }
+            phone_set = true;
         }
+    }
+    if phone_set && let Some(first) = first_default(row) {
+        users::set_default_method_if_unset(&mut **tx, current.id, first.as_str()).await?;
     }
     let described: Vec<String> = changes.iter().map(Change::describe).collect();
     let detail = format!("updated: {}", described.join(", "));
