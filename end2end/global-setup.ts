@@ -64,7 +64,8 @@ export default async function globalSetup() {
   const enforced = await addUser(binary, env, "e2e-enforced", "enforced", ["--mfa-state", "enforced"]);
   const reporter = await addUser(binary, env, "e2e-reporter", "reporter", ["--mfa-state", "disabled"]);
   const phone = await addUser(binary, env, "e2e-phone", "phone", []);
-  const added = [extra, enforced, reporter, phone];
+  const caller = await addUser(binary, env, "e2e-caller", "caller", ["--mfa-state", "disabled"]);
+  const added = [extra, enforced, reporter, phone, caller];
   writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, ...added]));
   process.env.E2E_BASE_URL = baseUrl;
 

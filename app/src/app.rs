@@ -4,8 +4,9 @@
 use crate::pages::{
     AccountPage, AdminAuditPage, AdminFraudPage, AdminImportJobPage, AdminImportPage,
     AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage, AdminPoliciesPage,
-    AdminTokensPage, DevPhonePage, HelpdeskPage, HomePage, NewPasswordPage, NotFoundPage,
-    RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage, SignInHistoryPage, SignInPage,
+    AdminTokensPage, DevPhonePage, HelpdeskPage, HelpdeskPersonPage, HomePage, NewPasswordPage,
+    NotFoundPage, PassSignInPage, RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage,
+    SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in/verify") view=SecondStepPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in/register") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in/new-password") view=NewPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/pass") view=PassSignInPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/security") view=SecurityPage ssr=SsrMode::Async />
                 <Route path=path!("/security/sign-ins") view=SignInHistoryPage ssr=SsrMode::Async />
@@ -60,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/import/:id") view=AdminImportJobPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/tokens") view=AdminTokensPage ssr=SsrMode::Async />
                 <Route path=path!("/helpdesk") view=HelpdeskPage ssr=SsrMode::Async />
+                <Route path=path!("/helpdesk/people/:id") view=HelpdeskPersonPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/phone") view=DevPhonePage ssr=SsrMode::Async />
             </Routes>
         </Router>

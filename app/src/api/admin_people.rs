@@ -180,3 +180,22 @@ pub async fn admin_set_org_phone(
             })
         })
 }
+
+/// Issues a temporary access pass for the person, shown here once. Needs the
+/// admin's own recent verification.
+#[server(endpoint = "admin_issue_pass")]
+pub async fn admin_issue_pass(
+    user_id: i64,
+) -> Result<crate::domain::helpdesk::IssuedPassView, AppError> {
+    use crate::store::UserId;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let ip = ctx.client_ip()?.to_string();
+    crate::services::helpdesk::issue_by_admin(&ctx.state, &verified, UserId(user_id), &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map(super::helpdesk::pass_view)
+        .map_err(|refusal| ctx.refuse(super::helpdesk::refusal_error(refusal)))
+}

@@ -10,7 +10,7 @@ use super::browser_session;
 use crate::domain::{AppError, Role};
 use crate::services::Caller;
 use crate::services::caller::{
-    Admin, CallerRefusal, Enroller, PendingSignIn, PendingStage, Registering,
+    Admin, CallerRefusal, Enroller, Helpdesk, PendingSignIn, PendingStage, Registering,
 };
 use crate::services::sessions::{self, Origin};
 use crate::services::sign_in::SignedIn;
@@ -98,6 +98,19 @@ pub async fn require_admin() -> Result<(RequestContext, Admin), AppError> {
         Ok(admin) => Ok((ctx, admin)),
         Err(refusal) => {
             tracing::warn!(user_id = caller.actor.id.0, role = %caller.actor.role, "admin section refused");
+            Err(ctx.refuse(refusal))
+        }
+    }
+}
+
+/// The request and the signed-in helpdesk agent (or administrator), or the refusal.
+pub async fn require_helpdesk() -> Result<(RequestContext, Helpdesk), AppError> {
+    let ctx = request()?;
+    let caller = ctx.require_user().await?;
+    match caller.as_helpdesk() {
+        Ok(agent) => Ok((ctx, agent)),
+        Err(refusal) => {
+            tracing::warn!(user_id = caller.actor.id.0, role = %caller.actor.role, "helpdesk area refused");
             Err(ctx.refuse(refusal))
         }
     }

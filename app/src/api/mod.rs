@@ -14,6 +14,7 @@ pub mod fraud_queue;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod hardware_tokens;
+pub mod helpdesk;
 pub mod history;
 pub mod import;
 pub mod mfa;

@@ -43,6 +43,49 @@ pub async fn sign_in(
     }
 }
 
+/// Signs in with a temporary access pass from the helpdesk or an administrator:
+/// both steps at once, then Security info to register a new method.
+#[server(endpoint = "sign_in_with_pass")]
+pub async fn sign_in_with_pass(username: String, pass: String) -> Result<(), AppError> {
+    use crate::services::helpdesk::{PassAttempt, normalise_pass, sign_in_with_pass};
+    use crate::services::sign_in::SignInRefusal;
+    use secrecy::SecretString;
+
+    let ctx = super::guard::request()?;
+    if username.trim().is_empty() {
+        return Err(ctx.refuse(AppError::invalid("username", "Enter your username.")));
+    }
+    if normalise_pass(&pass).is_empty() {
+        return Err(ctx.refuse(AppError::invalid(
+            "pass",
+            "Enter the pass the helpdesk read to you.",
+        )));
+    }
+    let attempt = PassAttempt {
+        username_typed: username,
+        pass: SecretString::from(pass),
+        ip: ctx.client_ip()?,
+        user_agent: ctx.user_agent(),
+    };
+    match sign_in_with_pass(&ctx.state, attempt)
+        .await
+        .map_err(|e| ctx.internal(e))?
+    {
+        Ok(signed_in) => {
+            ctx.start_session(signed_in, true).await?;
+            leptos_axum::redirect("/security?signed_in_with=pass");
+            Ok(())
+        }
+        Err(SignInRefusal::InvalidCredentials) => Err(ctx.refuse(AppError::invalid(
+            "pass",
+            "That username and pass do not match a valid pass. Passes expire; ask the helpdesk for a new one.",
+        ))),
+        Err(SignInRefusal::Blocked) => Err(ctx.refuse(AppError::AccountBlocked)),
+        Err(SignInRefusal::Disabled) => Err(ctx.refuse(AppError::AccountDisabled)),
+        Err(SignInRefusal::TooManyFromAddress) => Err(ctx.refuse(AppError::TooManyRequests)),
+    }
+}
+
 /// After a correct password (or a replaced temporary one): starts the session, or
 /// the half-signed-in stage still due, and sends the browser where it goes next.
 #[cfg(feature = "ssr")]

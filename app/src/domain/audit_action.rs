@@ -35,6 +35,9 @@ crate::text_enum! {
         TokenResynchronised = "token.resynchronised",
         UserMfaState = "user.mfa_state",
         UserProfileChanged = "user.profile",
+        CallerVerified = "caller.verified",
+        CallerNotVerified = "caller.not_verified",
+        AccessPassIssued = "access_pass.issued",
     }
 }
 
@@ -74,6 +77,9 @@ impl AuditAction {
             Self::TokenResynchronised => "Hardware token resynchronised",
             Self::UserMfaState => "MFA state changed",
             Self::UserProfileChanged => "Profile changed",
+            Self::CallerVerified => "Caller verified by the helpdesk",
+            Self::CallerNotVerified => "Caller verification failed",
+            Self::AccessPassIssued => "Temporary access pass issued",
         }
     }
 }

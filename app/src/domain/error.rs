@@ -91,6 +91,12 @@ pub enum AppError {
     ImportNotFound,
     #[error("This import has already run or is running. Reload the page.")]
     ImportNotWaiting,
+    #[error("The helpdesk cannot act for this person.")]
+    NotHelpable,
+    #[error("The policy does not let the helpdesk do this. An administrator can.")]
+    NotAllowedByPolicy,
+    #[error("Verify the caller first: ask them for a code from their app or token.")]
+    CallerNotVerified,
     /// Bad input for one field; `field` is the form field's name.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -162,9 +168,11 @@ impl AppError {
             | Self::PhoneCodeExpired
             | Self::PhoneTooManyTries
             | Self::PhoneChallengeOver => 400,
-            Self::MethodNotAllowed | Self::PhoneSetByOrganisation | Self::PhonePromptsBlocked => {
-                403
-            }
+            Self::MethodNotAllowed
+            | Self::PhoneSetByOrganisation
+            | Self::PhonePromptsBlocked
+            | Self::NotHelpable
+            | Self::NotAllowedByPolicy => 403,
             Self::PhoneLimit | Self::ResendTooSoon { .. } | Self::ResendLimit => 429,
             Self::SignInExpired | Self::ReauthenticationRequired => 401,
             Self::MethodNotFound
@@ -173,7 +181,10 @@ impl AppError {
             | Self::PersonNotFound
             | Self::ImportNotFound
             | Self::NotFound => 404,
-            Self::LastAdmin | Self::ReportAlreadyDecided | Self::ImportNotWaiting => 409,
+            Self::LastAdmin
+            | Self::ReportAlreadyDecided
+            | Self::ImportNotWaiting
+            | Self::CallerNotVerified => 409,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

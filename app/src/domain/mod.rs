@@ -10,6 +10,7 @@ pub mod email;
 pub mod error;
 pub mod fraud_queue;
 pub mod hardware_tokens;
+pub mod helpdesk;
 pub mod history;
 pub mod import;
 pub mod method_name;

@@ -7,6 +7,7 @@ use super::admin_person_actions::{
     AccountActions, AccountFacts, BypassForm, OrgPhoneForm, ProfileForm, RemoveMethodButton,
     ResetPasswordForm,
 };
+use super::helpdesk_forms::AdminIssuePassForm;
 use crate::api::directory::{AdminSetMfaState, admin_person};
 use crate::components::{
     AdminNav, AreaLayout, FormAlert, Loaded, PortalLayout, SelectField, TableCard,
@@ -111,6 +112,7 @@ fn PersonSections(person: PersonView) -> impl IntoView {
             <AccountActions facts />
             <ResetPasswordForm user_id=person.id />
             <BypassForm user_id=person.id />
+            <AdminIssuePassForm user_id=person.id />
         </section>
         <div class="cards">
             <section class="card" aria-labelledby="person-app-passwords-title">
@@ -244,7 +246,7 @@ fn Listed(empty: &'static str, items: Vec<(String, String)>) -> impl IntoView {
 }
 
 #[component]
-fn RecentSignIns(rows: Vec<HistoryRowView>) -> impl IntoView {
+pub(crate) fn RecentSignIns(rows: Vec<HistoryRowView>) -> impl IntoView {
     view! {
         <TableCard
             id="person-sign-ins-title"

@@ -28,9 +28,19 @@ pub fn SecurityPage() -> impl IntoView {
 #[component]
 fn SecurityPanel() -> impl IntoView {
     let info = Resource::new(|| (), |_| security_info());
+    // After a temporary access pass the person is here to set up a new way in.
+    let by_pass = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("signed_in_with")
+        .is_some_and(|how| how == "pass");
     view! {
         <h1>"Security info"</h1>
         <p class="lede">"These are the methods you use to sign in and to reset your access."</p>
+        {by_pass.then(|| view! {
+            <p class="alert alert-ok" role="status" data-testid="signed-in-with-pass">
+                "You signed in with a temporary access pass. Add a new way to sign in now: an authenticator app below, or a phone."
+            </p>
+        })}
         <Loaded data=info then=|info| view! { <SecuritySections info /> } />
     }
     .into_any()

@@ -25,6 +25,7 @@ pub fn SignInPage() -> impl IntoView {
         <AuthFrame title="Sign in">
             <p class="lede">"Manage how you prove it's you: authenticator apps, phones and app passwords."</p>
             <SignInForm next />
+            <p class="small"><a href=super::sign_in_pass::PASS_SIGN_IN_PATH>"Sign in with a temporary access pass from your helpdesk"</a></p>
         </AuthFrame>
     }
 }

@@ -80,6 +80,8 @@ pub enum CallerRefusal {
     NotRecentlyVerified,
     /// The admin section is for administrators acting for themselves.
     NotAnAdmin,
+    /// The helpdesk area is for helpdesk agents (and admins) acting for themselves.
+    NotHelpdesk,
 }
 
 impl std::fmt::Display for CallerRefusal {
@@ -88,6 +90,7 @@ impl std::fmt::Display for CallerRefusal {
             CallerRefusal::ActingForSomeone => "acting for someone else: read-only",
             CallerRefusal::NotRecentlyVerified => "no recent second factor",
             CallerRefusal::NotAnAdmin => "not an administrator",
+            CallerRefusal::NotHelpdesk => "not a helpdesk agent",
         })
     }
 }
@@ -101,7 +104,7 @@ impl From<CallerRefusal> for AppError {
         match refusal {
             CallerRefusal::ActingForSomeone => AppError::ReadOnlyView,
             CallerRefusal::NotRecentlyVerified => AppError::ReauthenticationRequired,
-            CallerRefusal::NotAnAdmin => AppError::Forbidden,
+            CallerRefusal::NotAnAdmin | CallerRefusal::NotHelpdesk => AppError::Forbidden,
         }
     }
 }
@@ -151,6 +154,32 @@ impl std::ops::Deref for Verified<Admin> {
     }
 }
 
+/// A helpdesk agent (or an administrator) acting for themselves. Only
+/// [`Caller::as_helpdesk`] makes one.
+#[derive(Clone, Debug)]
+pub struct Helpdesk(Caller);
+
+impl std::ops::Deref for Helpdesk {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+impl Helpdesk {
+    /// Whether the agent is also an administrator (who may help helpdesk agents).
+    pub fn is_admin(&self) -> bool {
+        self.0.actor.role.includes(Role::Admin)
+    }
+}
+
+/// Staff who may search people and read their status: an [`Admin`] or a
+/// [`Helpdesk`] agent. Both are made only from a checked [`Caller`].
+pub trait Staff: std::ops::Deref<Target = Caller> {}
+impl Staff for Admin {}
+impl Staff for Helpdesk {}
+
 impl Caller {
     /// A person using their own account.
     pub fn themselves(person: Person, session: SessionFacts) -> Caller {
@@ -197,6 +226,15 @@ impl Caller {
             return Err(CallerRefusal::NotAnAdmin);
         }
         Ok(Admin(self.clone()))
+    }
+
+    /// The proof that the helpdesk area may serve this caller: the actor's own role
+    /// includes helpdesk (admins too), and they act for themselves.
+    pub fn as_helpdesk(&self) -> Result<Helpdesk, CallerRefusal> {
+        if self.is_acting_for_someone() || !self.actor.role.includes(Role::Helpdesk) {
+            return Err(CallerRefusal::NotHelpdesk);
+        }
+        Ok(Helpdesk(self.clone()))
     }
 
     /// The actor as the audit log names them.
@@ -377,6 +415,27 @@ mod tests {
         );
         let viewing = Caller::acting_for(admin, person(2, Role::User));
         assert_eq!(viewing.as_admin().err(), Some(CallerRefusal::NotAnAdmin));
+    }
+
+    #[test]
+    fn helpdesk_area_takes_agents_and_admins_acting_for_themselves() {
+        let facts = |_| SessionFacts {
+            sign_in_event_id: 7,
+            verified_at: None,
+            session_row: None,
+            session_epoch: 0,
+        };
+        let agent = signed_in(None).as_helpdesk().expect("an agent");
+        assert!(!agent.is_admin());
+        let admin = Caller::themselves(person(5, Role::Admin), facts(()));
+        assert!(admin.as_helpdesk().expect("an admin").is_admin());
+        let user = Caller::themselves(person(6, Role::User), facts(()));
+        assert_eq!(user.as_helpdesk().err(), Some(CallerRefusal::NotHelpdesk));
+        let viewing = Caller::acting_for(signed_in(None), person(2, Role::User));
+        assert_eq!(
+            viewing.as_helpdesk().err(),
+            Some(CallerRefusal::NotHelpdesk)
+        );
     }
 
     #[test]

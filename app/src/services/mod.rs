@@ -15,6 +15,7 @@ pub mod directory;
 pub mod fraud;
 pub mod fraud_queue;
 pub mod hardware_tokens;
+pub mod helpdesk;
 pub mod limits;
 pub mod lockout;
 pub mod notify;

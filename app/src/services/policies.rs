@@ -36,7 +36,7 @@ const fn setting(
 }
 
 /// The groups and their settings, in the page's order.
-const GROUPS: [(&str, &[Described]); 5] = [
+const GROUPS: [(&str, &[Described]); 7] = [
     (
         "Sign-in methods",
         &[
@@ -120,6 +120,52 @@ const GROUPS: [(&str, &[Described]); 5] = [
             ),
         ],
     ),
+    (
+        "Helpdesk",
+        &[
+            setting(
+                portal_settings::HELPDESK_MAY_UNLOCK,
+                "Helpdesk may unlock accounts",
+                "Whether helpdesk agents may lift a lock; administrators always may.",
+                SettingKind::YesNo,
+            ),
+            setting(
+                portal_settings::UNLOCK_NEEDS_VERIFIED_CALLER,
+                "Unlock needs a verified caller",
+                "Whether an agent must first verify the person with a code from their app or token before unlocking.",
+                SettingKind::YesNo,
+            ),
+            setting(
+                portal_settings::HELPDESK_MAY_ISSUE_PASS,
+                "Helpdesk may issue temporary access passes",
+                "Whether helpdesk agents may issue a pass that signs a person in once so they can register a new method.",
+                SettingKind::YesNo,
+            ),
+            setting(
+                portal_settings::PASS_NEEDS_VERIFIED_CALLER,
+                "Access pass needs a verified caller",
+                "Whether an agent must first verify the person before issuing them a temporary access pass.",
+                SettingKind::YesNo,
+            ),
+        ],
+    ),
+    (
+        "Temporary access passes",
+        &[
+            setting(
+                portal_settings::ACCESS_PASS_MINUTES,
+                "Pass valid for (minutes)",
+                "How long a temporary access pass works after it is issued (10 to 1440).",
+                SettingKind::Number,
+            ),
+            setting(
+                portal_settings::ACCESS_PASS_REUSABLE,
+                "Pass works several times",
+                "Whether a pass may sign the person in more than once while it is valid; otherwise it works once.",
+                SettingKind::YesNo,
+            ),
+        ],
+    ),
 ];
 
 /// A setting's value as an admin types it.
@@ -147,6 +193,16 @@ fn typed(settings: &PortalSettings, key: &str) -> String {
         portal_settings::APP_PASSWORDS_MAX => settings.app_passwords_max.to_string(),
         portal_settings::LOCKOUT_THRESHOLD => settings.lockout_threshold.to_string(),
         portal_settings::FRAUD_BLOCK_HOURS => settings.fraud_block_hours.to_string(),
+        portal_settings::HELPDESK_MAY_UNLOCK => settings.helpdesk_may_unlock.to_string(),
+        portal_settings::HELPDESK_MAY_ISSUE_PASS => settings.helpdesk_may_issue_pass.to_string(),
+        portal_settings::UNLOCK_NEEDS_VERIFIED_CALLER => {
+            settings.unlock_needs_verified_caller.to_string()
+        }
+        portal_settings::PASS_NEEDS_VERIFIED_CALLER => {
+            settings.pass_needs_verified_caller.to_string()
+        }
+        portal_settings::ACCESS_PASS_MINUTES => settings.access_pass_minutes.to_string(),
+        portal_settings::ACCESS_PASS_REUSABLE => settings.access_pass_reusable.to_string(),
         portal_settings::FRAUD_ALERT_ADDRESSES => join(
             settings
                 .fraud_alert_addresses

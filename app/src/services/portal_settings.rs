@@ -22,7 +22,13 @@ pub const APP_PASSWORDS_MAX: &str = "app_passwords_max";
 pub const LOCKOUT_THRESHOLD: &str = "lockout_threshold";
 pub const FRAUD_BLOCK_HOURS: &str = "fraud_block_hours";
 pub const FRAUD_ALERT_ADDRESSES: &str = "fraud_alert_addresses";
-pub const KEYS: [&str; 10] = [
+pub const HELPDESK_MAY_UNLOCK: &str = "helpdesk_may_unlock";
+pub const HELPDESK_MAY_ISSUE_PASS: &str = "helpdesk_may_issue_pass";
+pub const UNLOCK_NEEDS_VERIFIED_CALLER: &str = "unlock_needs_verified_caller";
+pub const PASS_NEEDS_VERIFIED_CALLER: &str = "pass_needs_verified_caller";
+pub const ACCESS_PASS_MINUTES: &str = "access_pass_minutes";
+pub const ACCESS_PASS_REUSABLE: &str = "access_pass_reusable";
+pub const KEYS: [&str; 16] = [
     ALLOWED_METHODS,
     ENFORCE_AFTER_REGISTRATION,
     PHONE_REGIONS,
@@ -33,6 +39,12 @@ pub const KEYS: [&str; 10] = [
     LOCKOUT_THRESHOLD,
     FRAUD_BLOCK_HOURS,
     FRAUD_ALERT_ADDRESSES,
+    HELPDESK_MAY_UNLOCK,
+    HELPDESK_MAY_ISSUE_PASS,
+    UNLOCK_NEEDS_VERIFIED_CALLER,
+    PASS_NEEDS_VERIFIED_CALLER,
+    ACCESS_PASS_MINUTES,
+    ACCESS_PASS_REUSABLE,
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +70,18 @@ pub struct PortalSettings {
     pub fraud_block_hours: i64,
     /// Who receives fraud-report alerts; empty means every active admin.
     pub fraud_alert_addresses: Vec<String>,
+    /// Whether helpdesk agents may unlock accounts. Default: yes.
+    pub helpdesk_may_unlock: bool,
+    /// Whether helpdesk agents may issue temporary access passes. Default: yes.
+    pub helpdesk_may_issue_pass: bool,
+    /// Whether a helpdesk unlock needs the caller verified first. Default: yes.
+    pub unlock_needs_verified_caller: bool,
+    /// Whether a helpdesk access pass needs the caller verified first. Default: yes.
+    pub pass_needs_verified_caller: bool,
+    /// How long a temporary access pass stays valid. Default: 60 minutes.
+    pub access_pass_minutes: i64,
+    /// Whether a pass may be used for several sign-ins within its time (else once).
+    pub access_pass_reusable: bool,
 }
 
 /// The built-in starting values, the same as the configuration file's defaults.
@@ -74,6 +98,12 @@ impl Default for PortalSettings {
             lockout_threshold: 10,
             fraud_block_hours: 24,
             fraud_alert_addresses: Vec::new(),
+            helpdesk_may_unlock: true,
+            helpdesk_may_issue_pass: true,
+            unlock_needs_verified_caller: true,
+            pass_needs_verified_caller: true,
+            access_pass_minutes: 60,
+            access_pass_reusable: false,
         }
     }
 }
@@ -135,6 +165,12 @@ impl PortalSettings {
             APP_PASSWORDS_MAX => self.app_passwords_max = whole(value, 1, 100)?,
             LOCKOUT_THRESHOLD => self.lockout_threshold = whole(value, 1, 100)?,
             FRAUD_BLOCK_HOURS => self.fraud_block_hours = whole(value, 0, 8760)?,
+            HELPDESK_MAY_UNLOCK => self.helpdesk_may_unlock = yes_or_no(value)?,
+            HELPDESK_MAY_ISSUE_PASS => self.helpdesk_may_issue_pass = yes_or_no(value)?,
+            UNLOCK_NEEDS_VERIFIED_CALLER => self.unlock_needs_verified_caller = yes_or_no(value)?,
+            PASS_NEEDS_VERIFIED_CALLER => self.pass_needs_verified_caller = yes_or_no(value)?,
+            ACCESS_PASS_MINUTES => self.access_pass_minutes = whole(value, 10, 1440)?,
+            ACCESS_PASS_REUSABLE => self.access_pass_reusable = yes_or_no(value)?,
             FRAUD_ALERT_ADDRESSES => {
                 let addresses: Result<Vec<String>, _> = items()
                     .map(|a| EmailAddress::parse(a).map(|e| e.as_str().to_owned()))

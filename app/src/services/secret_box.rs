@@ -20,6 +20,7 @@ pub struct Keys {
     device_mac_key: Zeroizing<[u8; 32]>,
     app_password_mac_key: Zeroizing<[u8; 32]>,
     phone_code_mac_key: Zeroizing<[u8; 32]>,
+    access_pass_mac_key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -38,6 +39,7 @@ impl Keys {
             )),
             app_password_mac_key: Zeroizing::new(derive(master, b"mfa-portal app password v1")),
             phone_code_mac_key: Zeroizing::new(derive(master, b"mfa-portal phone code v1")),
+            access_pass_mac_key: Zeroizing::new(derive(master, b"mfa-portal access pass v1")),
         }
     }
 
@@ -99,6 +101,17 @@ impl Keys {
     pub fn app_password_mac(&self, normalised: &str) -> String {
         BASE64URL_NOPAD.encode(&derive(
             &self.app_password_mac_key[..],
+            normalised.as_bytes(),
+        ))
+    }
+}
+
+impl Keys {
+    /// Keyed hash of a temporary access pass (already normalised): like app
+    /// passwords, random enough for a fast keyed hash, under its own key.
+    pub fn access_pass_mac(&self, normalised: &str) -> String {
+        BASE64URL_NOPAD.encode(&derive(
+            &self.access_pass_mac_key[..],
             normalised.as_bytes(),
         ))
     }

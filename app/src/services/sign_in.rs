@@ -253,6 +253,12 @@ impl EventDraft {
         self
     }
 
+    /// An attempt with a temporary access pass instead of the password.
+    pub(crate) fn via_access_pass(mut self) -> Self {
+        self.auth_type = "temporary access pass";
+        self
+    }
+
     pub(crate) async fn record(
         &self,
         state: &Services,

@@ -1,10 +1,12 @@
 //! SQL, one module per table group. Every statement is parameterised and written
 //! once for both engines (sqlx `Any`: `$n` placeholders, BIGINT and TEXT columns).
 
+pub mod access_passes;
 pub mod account_controls;
 pub mod app_passwords;
 pub mod audit;
 pub mod audit_log;
+pub mod caller_verifications;
 pub mod dashboard;
 pub mod dev_phone;
 pub mod directory;

@@ -38,6 +38,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/admin/import", Role::Admin),
             ("/admin/tokens", Role::Admin),
             ("/helpdesk", Role::Helpdesk),
+            ("/helpdesk?q=person", Role::Helpdesk),
             ("/account", Role::User),
         ] {
             let status = t.get(&client, page).await.status();
@@ -58,6 +59,7 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             ("/api/admin_imports", Role::Admin),
             ("/api/admin_tokens", Role::Admin),
             ("/api/helpdesk_locked_accounts", Role::Helpdesk),
+            ("/api/helpdesk_search", Role::Helpdesk),
         ] {
             let status = t.post_form(&client, function, &[]).await.status();
             let expected = match (role, allowed(needed)) {
@@ -70,8 +72,13 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         // The admin's actions, with whole forms about a person who does not exist
         // (or, for creation, a new one): refused before anything is looked up.
         let nobody = [("user_id", "999999")];
-        let actions: [FunctionCase; 16] = [
+        let actions: [FunctionCase; 17] = [
             ("/api/admin_person", nobody.to_vec(), StatusCode::NOT_FOUND),
+            (
+                "/api/admin_issue_pass",
+                nobody.to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
             (
                 "/api/admin_decide_report",
                 [
@@ -185,6 +192,38 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
         for (function, form, when_allowed) in &actions {
             let status = t.post_form(&client, function, form).await.status();
             let expected = match (role, allowed(Role::Admin)) {
+                (None, _) => StatusCode::UNAUTHORIZED,
+                (_, true) => *when_allowed,
+                (_, false) => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(status, expected, "{function} as {role:?}");
+        }
+        // The helpdesk's actions, about a person who does not exist.
+        let helpdesk_actions: [FunctionCase; 4] = [
+            (
+                "/api/helpdesk_person",
+                nobody.to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/helpdesk_verify_caller",
+                [nobody[0], ("method_id", "1"), ("code", "123456")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/helpdesk_unlock",
+                nobody.to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/helpdesk_issue_pass",
+                nobody.to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+        ];
+        for (function, form, when_allowed) in &helpdesk_actions {
+            let status = t.post_form(&client, function, form).await.status();
+            let expected = match (role, allowed(Role::Helpdesk)) {
                 (None, _) => StatusCode::UNAUTHORIZED,
                 (_, true) => *when_allowed,
                 (_, false) => StatusCode::FORBIDDEN,

@@ -16,6 +16,7 @@ mod fraud;
 mod fraud_queue;
 mod hardware_tokens;
 mod headers;
+mod helpdesk;
 mod helpers;
 mod history;
 mod import;

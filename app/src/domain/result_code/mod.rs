@@ -170,10 +170,15 @@ pub enum ResultCode {
     AppPasswordAccepted = 1004,
     /// `1005` App Password Incorrect: no live app password of the user matched.
     AppPasswordIncorrect = 1005,
+    /// `1006` Temporary Access Pass Accepted: a pass a helpdesk agent or an
+    /// administrator issued stood for both steps of the sign-in.
+    AccessPassAccepted = 1006,
+    /// `1007` Temporary Access Pass Incorrect: no live pass of the user matched.
+    AccessPassIncorrect = 1007,
 }
 
 impl ResultCode {
-    pub const ALL: [ResultCode; 78] = [
+    pub const ALL: [ResultCode; 80] = [
         Self::PINEntered,
         Self::NoPINEntered,
         Self::PoundNotPressedAfterEntry,
@@ -252,6 +257,8 @@ impl ResultCode {
         Self::SecondStepRemembered,
         Self::AppPasswordAccepted,
         Self::AppPasswordIncorrect,
+        Self::AccessPassAccepted,
+        Self::AccessPassIncorrect,
     ];
 
     pub fn code(self) -> i64 {
@@ -267,6 +274,7 @@ impl ResultCode {
                 | Self::SecondStepRemembered
                 | Self::OATHCodeVerified
                 | Self::AppPasswordAccepted
+                | Self::AccessPassAccepted
         )
     }
 

@@ -84,6 +84,8 @@ impl ResultCode {
             Self::SecondStepRemembered => "Second Step Skipped: Remembered Device",
             Self::AppPasswordAccepted => "App Password Accepted",
             Self::AppPasswordIncorrect => "App Password Incorrect",
+            Self::AccessPassAccepted => "Temporary Access Pass Accepted",
+            Self::AccessPassIncorrect => "Temporary Access Pass Incorrect",
         }
     }
 
@@ -99,11 +101,13 @@ impl ResultCode {
             | Self::MobileAppAuthenticated
             | Self::PINEntered
             | Self::BypassedAuth
-            | Self::AppPasswordAccepted => "Success",
+            | Self::AppPasswordAccepted
+            | Self::AccessPassAccepted => "Success",
             Self::PasswordIncorrect => "Wrong password",
             Self::OATHCodeIncorrect | Self::TextMessageOTPIncorrect => "Wrong code",
             Self::TextMessageOTPPlusPINIncorrect | Self::MobileAppInvalidPIN => "Wrong code or PIN",
             Self::AppPasswordIncorrect => "Wrong app password",
+            Self::AccessPassIncorrect => "Wrong or expired temporary access pass",
             Self::DuplicateOATHCode => "Code already used",
             Self::OATHCodeOutOfDate => "Code out of date: check the phone's clock",
             Self::OATHCodePending | Self::TextMessageSent | Self::StatusPending => {

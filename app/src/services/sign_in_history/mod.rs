@@ -131,6 +131,7 @@ pub(crate) fn method_words(auth_type: &str, code: Option<ResultCode>) -> &'stati
             | R::FraudReported,
         ) => "App notification",
         Some(R::SecondStepRemembered) => "Password on a remembered browser",
+        Some(R::AccessPassAccepted | R::AccessPassIncorrect) => "Temporary access pass",
         _ => "Password",
     }
 }
