@@ -59,7 +59,7 @@ test("the helpdesk finds a caller, verifies them by a code, issues a pass, and t
   await expectAccessible(page);
   await row.getByRole("link").click();
   await expect(page.getByRole("heading", { level: 2, name: "Status" })).toBeVisible();
-  await expect(page.getByText("Old phone · Authenticator app")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Status" }).getByText("Old phone · Authenticator app")).toBeVisible();
   await expect(page.getByText("Verify the caller to issue a temporary access pass.")).toBeVisible();
   await hydrated(page);
   await expectAccessible(page);
@@ -95,7 +95,7 @@ test("the helpdesk finds a caller, verifies them by a code, issues a pass, and t
   await hydrated(page);
   await expectAccessible(page);
   await page.getByLabel("Username").fill(caller.username);
-  await page.getByLabel("Temporary access pass").fill(pass.toUpperCase().replace(/-/g, " "));
+  await page.getByRole("textbox", { name: "Temporary access pass" }).fill(pass.toUpperCase().replace(/-/g, " "));
   await page.getByRole("button", { name: "Sign in with the pass" }).click();
   await expect(page.getByTestId("signed-in-with-pass")).toBeVisible();
   await expectAccessible(page);
@@ -107,7 +107,7 @@ test("the helpdesk finds a caller, verifies them by a code, issues a pass, and t
   await page.goto("/sign-in/pass");
   await hydrated(page);
   await page.getByLabel("Username").fill(caller.username);
-  await page.getByLabel("Temporary access pass").fill(pass);
+  await page.getByRole("textbox", { name: "Temporary access pass" }).fill(pass);
   await page.getByRole("button", { name: "Sign in with the pass" }).click();
   await expect(page.locator("#field-pass-error")).toContainText("do not match a valid pass");
   await expectAccessible(page);

@@ -60,7 +60,7 @@ pub fn AppPasswordsSection(
                 view! {
                     <ActionForm action=create attr:class="form inline-form" attr:novalidate=true>
                         <FormAlert error />
-                        <TextField name="name" label="Name of the app" hint="For example \"Outlook on laptop\"." error=name_error />
+                        <TextField name="name" id="field-app-password-name" label="Name of the app" hint="For example \"Outlook on laptop\"." error=name_error />
                         <button type="submit" class="btn">"Create app password"</button>
                     </ActionForm>
                 }.into_any()

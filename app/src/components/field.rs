@@ -19,8 +19,12 @@ pub fn TextField(
     value: Option<String>,
     #[prop(default = true)] required: bool,
     #[prop(into)] error: Signal<Option<String>>,
+    /// The input's id when `field-{name}` is not unique on the page (a form
+    /// repeated per item, or two forms posting a field of the same name).
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let input_id = format!("field-{name}");
+    let input_id = id.unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{input_id}-error");
     let hint_id = format!("{input_id}-hint");
     let described_by = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
