@@ -40,6 +40,7 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
     let context_state = state.clone();
     let state_for_hooks = state.clone();
     let state_for_uploads = state.clone();
+    let state_for_guard = state.clone();
     let provide_state = move || provide_context(context_state.clone());
     let app = Router::new()
         .route("/healthz", get(healthz))
@@ -104,7 +105,12 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
         ));
     let app = app
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .merge(uploads);
+        .merge(uploads)
+        // Inside the session layer, so it reads the session; around every route.
+        .layer(axum::middleware::from_fn_with_state(
+            state_for_guard,
+            crate::middleware::read_only_view::refuse_changes_while_viewing,
+        ));
     let app = match sessions {
         SessionBackend::Sqlite(store) => app.layer(session_layer(store, config)),
         SessionBackend::Postgres(store) => app.layer(session_layer(store, config)),

@@ -7,6 +7,7 @@
 //! calls directly (the CSV export).
 
 use crate::services::caller::{Caller, PendingSignIn, PendingStage};
+use crate::services::helpdesk::view_as::{self, ViewEnd, ViewGrant};
 use crate::services::sessions::{self, Resolution, SignedInRecord};
 use crate::state::Services;
 use anyhow::Context;
@@ -14,6 +15,8 @@ use tower_sessions::Session;
 
 const AUTH_KEY: &str = "auth";
 const PENDING_KEY: &str = "pending";
+/// A helpdesk agent's live "view as" ([`ViewGrant`]), beside their own sign-in.
+const VIEWING_KEY: &str = "viewing";
 
 /// A new session id (no fixation) and the other sign-in state dropped.
 async fn rotate_without(session: &Session, stale_key: &str) -> anyhow::Result<()> {
@@ -87,9 +90,73 @@ pub async fn current(state: &Services, session: &Session) -> anyhow::Result<Opti
                     .await
                     .context("refreshing the session")?;
             }
-            Ok(Some(*caller))
+            let agent = *caller;
+            Ok(Some(match viewing_now(state, session, &agent).await? {
+                Some(subject) => Caller::acting_for(agent, subject.into()),
+                None => agent,
+            }))
         }
     }
+}
+
+/// The person this session views, if a view is live; a view whose time ran out
+/// (by the portal's clock) is recorded as expired and dropped under a new id.
+async fn viewing_now(
+    state: &Services,
+    session: &Session,
+    agent: &Caller,
+) -> anyhow::Result<Option<crate::store::users::UserRow>> {
+    let Some(grant) = viewing_grant(session).await? else {
+        return Ok(None);
+    };
+    let subject = view_as::subject_of(state, agent, &grant).await?;
+    let live = grant.until > state.clock.now();
+    match subject {
+        Some(subject) if live => Ok(Some(subject)),
+        Some(subject) => {
+            let viewing = Caller::acting_for(agent.clone(), subject.into());
+            view_as::end(state, &viewing, ViewEnd::Expired, "-").await?;
+            stop_viewing(session).await?;
+            Ok(None)
+        }
+        None => {
+            stop_viewing(session).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// The view this session holds, live or not.
+pub async fn viewing_grant(session: &Session) -> anyhow::Result<Option<ViewGrant>> {
+    session
+        .get(VIEWING_KEY)
+        .await
+        .context("reading the session")
+}
+
+/// Starts viewing someone's portal, under a new session id.
+pub async fn start_viewing(session: &Session, grant: ViewGrant) -> anyhow::Result<()> {
+    session
+        .cycle_id()
+        .await
+        .context("rotating the session id")?;
+    session
+        .insert(VIEWING_KEY, grant)
+        .await
+        .context("storing the view in the session")
+}
+
+/// Back to the agent's own account, under a new session id.
+pub async fn stop_viewing(session: &Session) -> anyhow::Result<()> {
+    session
+        .cycle_id()
+        .await
+        .context("rotating the session id")?;
+    session
+        .remove_value(VIEWING_KEY)
+        .await
+        .context("dropping the view from the session")?;
+    Ok(())
 }
 
 async fn signed_in_record(session: &Session) -> anyhow::Result<Option<SignedInRecord>> {
@@ -122,6 +189,11 @@ pub async fn continue_in_epoch(
 /// Signing out: the session is deleted and no longer listed where the person is
 /// signed in.
 pub async fn sign_out(state: &Services, session: &Session) -> anyhow::Result<()> {
+    if let Some(caller) = current(state, session).await?
+        && caller.is_acting_for_someone()
+    {
+        view_as::end(state, &caller, ViewEnd::Stopped, "-").await?;
+    }
     if let Some(record) = signed_in_record(session).await? {
         sessions::close(state, &record).await?;
     }

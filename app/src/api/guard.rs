@@ -260,6 +260,38 @@ impl RequestContext {
             .map_err(|e| self.internal(e))
     }
 
+    /// Starts the agent's view of someone's portal in this session.
+    pub async fn start_viewing(
+        &self,
+        grant: crate::services::helpdesk::view_as::ViewGrant,
+    ) -> Result<(), AppError> {
+        browser_session::start_viewing(&self.session, grant)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
+    /// Ends the agent's view in this session.
+    pub async fn stop_viewing(&self) -> Result<(), AppError> {
+        browser_session::stop_viewing(&self.session)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
+    /// The view this session holds, if any.
+    pub async fn viewing_grant(
+        &self,
+    ) -> Result<Option<crate::services::helpdesk::view_as::ViewGrant>, AppError> {
+        browser_session::viewing_grant(&self.session)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
+    /// The path of the request (the page's, when a page calls a server function
+    /// while it renders).
+    pub fn path(&self) -> &str {
+        self.parts.uri.path()
+    }
+
     pub async fn sign_out(&self) -> Result<(), AppError> {
         browser_session::sign_out(&self.state, &self.session)
             .await

@@ -139,3 +139,43 @@ pub async fn helpdesk_issue_pass(user_id: i64) -> Result<IssuedPassView, AppErro
         .map(pass_view)
         .map_err(|refusal| ctx.refuse(refusal_error(refusal)))
 }
+
+/// Starts viewing the person's portal, read-only, for a reason and some minutes
+/// (empty: 15), then opens their account page.
+#[server(endpoint = "helpdesk_start_view")]
+pub async fn helpdesk_start_view(
+    user_id: i64,
+    reason: String,
+    minutes: String,
+) -> Result<(), AppError> {
+    use crate::services::helpdesk::view_as;
+    use crate::store::UserId;
+    let (ctx, agent) = super::guard::require_helpdesk().await?;
+    let ip = ctx.client_ip()?;
+    let grant = view_as::start(&ctx.state, &agent, UserId(user_id), &reason, &minutes, ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map_err(|refusal| ctx.refuse(refusal_error(refusal)))?
+        .map_err(|field| ctx.refuse(field))?;
+    ctx.start_viewing(grant).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Stops viewing and goes back to the person's helpdesk page.
+#[server(endpoint = "helpdesk_stop_view")]
+pub async fn helpdesk_stop_view() -> Result<(), AppError> {
+    use crate::services::helpdesk::view_as::{self, ViewEnd};
+    let (ctx, caller) = super::guard::require_user().await?;
+    if !caller.is_acting_for_someone() {
+        leptos_axum::redirect("/helpdesk");
+        return Ok(());
+    }
+    let ip = ctx.client_ip()?.to_string();
+    view_as::end(&ctx.state, &caller, ViewEnd::Stopped, &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?;
+    ctx.stop_viewing().await?;
+    leptos_axum::redirect(&format!("/helpdesk/people/{}", caller.subject.id.0));
+    Ok(())
+}

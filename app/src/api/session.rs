@@ -166,11 +166,33 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 /// The signed-in person, or `None`.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<CallerView>, AppError> {
+    use crate::domain::views::ViewingView;
+    use crate::services::helpdesk::view_as;
     let ctx = super::guard::request()?;
-    Ok(ctx.caller_if_any().await?.map(|caller| CallerView {
+    let Some(caller) = ctx.caller_if_any().await? else {
+        return Ok(None);
+    };
+    let mut viewing = None;
+    if caller.is_acting_for_someone() {
+        // Every page asks this once while it renders (its path is the page's): each
+        // page the agent opens while viewing is recorded.
+        if !ctx.path().starts_with("/api/") {
+            let ip = ctx.client_ip()?.to_string();
+            view_as::page_opened(&ctx.state, &caller, ctx.path(), &ip)
+                .await
+                .map_err(|e| ctx.internal(e))?;
+        }
+        viewing = ctx.viewing_grant().await?.map(|grant| ViewingView {
+            subject_id: grant.subject,
+            reason: grant.reason,
+            until: crate::services::time_format::utc_minutes(grant.until),
+        });
+    }
+    Ok(Some(CallerView {
         username: caller.subject.username,
         display_name: caller.subject.display_name,
         role: caller.actor.role,
+        viewing,
     }))
 }
 

@@ -18,6 +18,7 @@ pub fn PortalLayout(required: Role, children: ChildrenFn) -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(caller)) if caller.role.includes(required) => view! {
+                        {caller.viewing.clone().map(|viewing| view! { <ViewingBanner viewing name=caller.display_name.clone() /> })}
                         <Header user=caller />
                         <main id="main" class="page">{children.read_value()()}</main>
                     }
@@ -43,6 +44,23 @@ pub fn PortalLayout(required: Role, children: ChildrenFn) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// On every page while a helpdesk agent views someone's portal: whose, why, until
+/// when, and the way out. A plain form post, so it works before any script runs.
+#[component]
+fn ViewingBanner(viewing: crate::domain::views::ViewingView, name: String) -> impl IntoView {
+    view! {
+        <div class="viewing-banner" role="status" data-testid="viewing-banner">
+            <p>
+                "Helpdesk view: you see " <strong>{name}</strong> "’s portal as they do, read-only. Reason: "
+                {viewing.reason} ". Ends " {viewing.until} " UTC."
+            </p>
+            <form method="post" action="/api/helpdesk_stop_view">
+                <button type="submit" class="btn">"Stop viewing"</button>
+            </form>
+        </div>
     }
 }
 

@@ -38,6 +38,10 @@ crate::text_enum! {
         CallerVerified = "caller.verified",
         CallerNotVerified = "caller.not_verified",
         AccessPassIssued = "access_pass.issued",
+        ViewAsStarted = "view_as.started",
+        ViewAsPageOpened = "view_as.page",
+        ViewAsStopped = "view_as.stopped",
+        ViewAsExpired = "view_as.expired",
     }
 }
 
@@ -80,6 +84,10 @@ impl AuditAction {
             Self::CallerVerified => "Caller verified by the helpdesk",
             Self::CallerNotVerified => "Caller verification failed",
             Self::AccessPassIssued => "Temporary access pass issued",
+            Self::ViewAsStarted => "Helpdesk view started",
+            Self::ViewAsPageOpened => "Helpdesk view: page opened",
+            Self::ViewAsStopped => "Helpdesk view stopped",
+            Self::ViewAsExpired => "Helpdesk view expired",
         }
     }
 }

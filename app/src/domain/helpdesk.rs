@@ -17,6 +17,8 @@ pub struct HelpdeskPersonView {
     /// Whether this agent may act for the person (not themselves, not an admin,
     /// not another agent unless the agent is an admin); the reason when not.
     pub not_helpable: Option<String>,
+    /// Why the agent may not view this person's portal, if not.
+    pub not_viewable: Option<String>,
     pub locked_until: Option<String>,
     pub blocked_since: Option<String>,
     pub disabled_since: Option<String>,
@@ -69,6 +71,8 @@ pub struct HelpdeskPolicyView {
     pub pass_needs_verified_caller: bool,
     pub pass_minutes: i64,
     pub pass_reusable: bool,
+    pub view_needs_verified_caller: bool,
+    pub view_max_minutes: i64,
 }
 
 /// A temporary access pass, shown to the agent this once to read to the person.

@@ -9,6 +9,17 @@ pub struct CallerView {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// Set while a helpdesk agent views this person's portal (the banner).
+    pub viewing: Option<ViewingView>,
+}
+
+/// What the "view as" banner says: whose portal, why, until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewingView {
+    pub subject_id: i64,
+    pub reason: String,
+    /// UTC minutes.
+    pub until: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

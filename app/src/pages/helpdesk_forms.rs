@@ -3,7 +3,9 @@
 //! The admin's pass form on a person's admin page shares the pass's display.
 
 use crate::api::admin_people::AdminIssuePass;
-use crate::api::helpdesk::{HelpdeskIssuePass, HelpdeskUnlock, HelpdeskVerifyCaller};
+use crate::api::helpdesk::{
+    HelpdeskIssuePass, HelpdeskStartView, HelpdeskUnlock, HelpdeskVerifyCaller,
+};
 use crate::components::{FormAlert, SelectField, TextField, island_hydrating, reload_page};
 use crate::domain::AppError;
 use crate::domain::helpdesk::IssuedPassView;
@@ -44,6 +46,32 @@ pub fn VerifyCallerForm(user_id: i64, methods: Vec<(i64, String)>) -> impl IntoV
             </SelectField>
             <TextField name="code" label="Code the caller reads out" inputmode="numeric" autocomplete="off" maxlength="8" hint="Ask them to open the app and read the current code." error=field("code") />
             <button type="submit" class="btn btn-primary">"Check the code"</button>
+        </ActionForm>
+    }
+}
+
+/// Starts viewing the person's portal, read-only, for a reason and some minutes.
+#[island(lazy)]
+pub fn ViewAsForm(user_id: i64, max_minutes: i64) -> impl IntoView {
+    island_hydrating();
+    let start = ServerAction::<HelpdeskStartView>::new();
+    let error = Signal::derive(move || start.value().get().and_then(Result::err));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
+    };
+    let form_error = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| e.for_field("reason").is_none() && e.for_field("minutes").is_none())
+    });
+    let default_minutes = 15.min(max_minutes).to_string();
+    view! {
+        <ActionForm action=start attr:class="form" attr:novalidate=true>
+            <FormAlert error=form_error />
+            <input type="hidden" name="user_id" value=user_id />
+            <TextField name="reason" label="Reason" autocomplete="off" hint="The ticket number or a few words; the person and the audit log see it." error=field("reason") />
+            <TextField name="minutes" label="For how many minutes" inputmode="numeric" value=default_minutes hint="At most the policy's limit; the view ends by itself." error=field("minutes") />
+            <button type="submit" class="btn">"View the portal as this person"</button>
         </ActionForm>
     }
 }

@@ -4,7 +4,7 @@
 
 use super::admin_person::RecentSignIns;
 use super::helpdesk::HELPDESK_PATH;
-use super::helpdesk_forms::{HelpdeskUnlockButton, IssuePassForm, VerifyCallerForm};
+use super::helpdesk_forms::{HelpdeskUnlockButton, IssuePassForm, VerifyCallerForm, ViewAsForm};
 use crate::api::helpdesk::helpdesk_person;
 use crate::components::{AreaLayout, Loaded, PortalLayout, TableCard};
 use crate::domain::Role;
@@ -104,6 +104,17 @@ fn HelpSection(person: HelpdeskPersonView, locked: bool) -> impl IntoView {
     }
     let policy = person.policy;
     let verified = person.verified.is_some();
+    let view_as = match person.not_viewable {
+        Some(why) => view! { <p class="muted">{why}</p> }.into_any(),
+        None if policy.view_needs_verified_caller && !verified => {
+            view! { <p class="muted">"Verify the caller to view their portal."</p> }.into_any()
+        }
+        None => view! {
+            <p class="muted small">"See the person's account, Security info and sign-ins exactly as they do, read-only; they are e-mailed and see the visit in their sign-ins."</p>
+            <ViewAsForm user_id=person.id max_minutes=policy.view_max_minutes />
+        }
+        .into_any(),
+    };
     let methods: Vec<(i64, String)> = person
         .code_methods
         .iter()
@@ -164,6 +175,8 @@ fn HelpSection(person: HelpdeskPersonView, locked: bool) -> impl IntoView {
             {unlock.map(|unlock| view! { <h3>"Locked account"</h3>{unlock} })}
             <h3>"Temporary access pass"</h3>
             {pass}
+            <h3>"View as the person"</h3>
+            {view_as}
         </section>
     }
     .into_any()

@@ -132,6 +132,7 @@ fn MethodActions(method_id: i64, name: String, ways: ConfirmWays, verified: bool
         <details class="method-actions">
             <summary>"Rename or remove"</summary>
             <ActionForm action=rename attr:class="form inline-form" attr:novalidate=true>
+                <FormAlert error=rename_error />
                 <input type="hidden" name="method_id" value=method_id />
                 <TextField name="name" id=format!("field-rename-{method_id}") label="New name" error=Signal::derive(move || rename_error.get().and_then(|e| e.for_field("name"))) />
                 <button type="submit" class="btn">"Rename"</button>

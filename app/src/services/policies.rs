@@ -147,6 +147,18 @@ const GROUPS: [(&str, &[Described]); 7] = [
                 "Whether an agent must first verify the person before issuing them a temporary access pass.",
                 SettingKind::YesNo,
             ),
+            setting(
+                portal_settings::VIEW_NEEDS_VERIFIED_CALLER,
+                "View as needs a verified caller",
+                "Whether an agent must first verify the person before viewing the portal as they see it (read-only).",
+                SettingKind::YesNo,
+            ),
+            setting(
+                portal_settings::IMPERSONATION_MAX_MINUTES,
+                "Longest view as (minutes)",
+                "The longest an agent may view a person's portal, read-only, in one go (5 to 240).",
+                SettingKind::Number,
+            ),
         ],
     ),
     (
@@ -203,6 +215,12 @@ fn typed(settings: &PortalSettings, key: &str) -> String {
         }
         portal_settings::ACCESS_PASS_MINUTES => settings.access_pass_minutes.to_string(),
         portal_settings::ACCESS_PASS_REUSABLE => settings.access_pass_reusable.to_string(),
+        portal_settings::VIEW_NEEDS_VERIFIED_CALLER => {
+            settings.view_needs_verified_caller.to_string()
+        }
+        portal_settings::IMPERSONATION_MAX_MINUTES => {
+            settings.impersonation_max_minutes.to_string()
+        }
         portal_settings::FRAUD_ALERT_ADDRESSES => join(
             settings
                 .fraud_alert_addresses

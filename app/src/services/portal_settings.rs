@@ -28,7 +28,9 @@ pub const UNLOCK_NEEDS_VERIFIED_CALLER: &str = "unlock_needs_verified_caller";
 pub const PASS_NEEDS_VERIFIED_CALLER: &str = "pass_needs_verified_caller";
 pub const ACCESS_PASS_MINUTES: &str = "access_pass_minutes";
 pub const ACCESS_PASS_REUSABLE: &str = "access_pass_reusable";
-pub const KEYS: [&str; 16] = [
+pub const VIEW_NEEDS_VERIFIED_CALLER: &str = "view_needs_verified_caller";
+pub const IMPERSONATION_MAX_MINUTES: &str = "impersonation_max_minutes";
+pub const KEYS: [&str; 18] = [
     ALLOWED_METHODS,
     ENFORCE_AFTER_REGISTRATION,
     PHONE_REGIONS,
@@ -45,6 +47,8 @@ pub const KEYS: [&str; 16] = [
     PASS_NEEDS_VERIFIED_CALLER,
     ACCESS_PASS_MINUTES,
     ACCESS_PASS_REUSABLE,
+    VIEW_NEEDS_VERIFIED_CALLER,
+    IMPERSONATION_MAX_MINUTES,
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +86,10 @@ pub struct PortalSettings {
     pub access_pass_minutes: i64,
     /// Whether a pass may be used for several sign-ins within its time (else once).
     pub access_pass_reusable: bool,
+    /// Whether "view as" needs the caller verified first. Default: yes.
+    pub view_needs_verified_caller: bool,
+    /// The longest "view as" an agent may start. Default: 60 minutes.
+    pub impersonation_max_minutes: i64,
 }
 
 /// The built-in starting values, the same as the configuration file's defaults.
@@ -104,6 +112,8 @@ impl Default for PortalSettings {
             pass_needs_verified_caller: true,
             access_pass_minutes: 60,
             access_pass_reusable: false,
+            view_needs_verified_caller: true,
+            impersonation_max_minutes: 60,
         }
     }
 }
@@ -171,6 +181,8 @@ impl PortalSettings {
             PASS_NEEDS_VERIFIED_CALLER => self.pass_needs_verified_caller = yes_or_no(value)?,
             ACCESS_PASS_MINUTES => self.access_pass_minutes = whole(value, 10, 1440)?,
             ACCESS_PASS_REUSABLE => self.access_pass_reusable = yes_or_no(value)?,
+            VIEW_NEEDS_VERIFIED_CALLER => self.view_needs_verified_caller = yes_or_no(value)?,
+            IMPERSONATION_MAX_MINUTES => self.impersonation_max_minutes = whole(value, 5, 240)?,
             FRAUD_ALERT_ADDRESSES => {
                 let addresses: Result<Vec<String>, _> = items()
                     .map(|a| EmailAddress::parse(a).map(|e| e.as_str().to_owned()))

@@ -259,6 +259,14 @@ impl EventDraft {
         self
     }
 
+    /// A helpdesk agent's read-only view of the person's portal, listed in their
+    /// sign-ins with the agent as the app.
+    pub(crate) fn via_helpdesk_view(mut self, app: &str) -> Self {
+        self.auth_type = "helpdesk view";
+        self.app_name = escape_control(app, 64);
+        self
+    }
+
     pub(crate) async fn record(
         &self,
         state: &Services,

@@ -33,4 +33,5 @@ mod totp;
 mod totp_helpers;
 mod travel;
 mod twilio_calls;
+mod view_as;
 mod voice_modes;

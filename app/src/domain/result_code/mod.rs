@@ -175,10 +175,13 @@ pub enum ResultCode {
     AccessPassAccepted = 1006,
     /// `1007` Temporary Access Pass Incorrect: no live pass of the user matched.
     AccessPassIncorrect = 1007,
+    /// `1008` Viewed by Helpdesk: a helpdesk agent opened a read-only view of the
+    /// person's portal (not a sign-in by the person; listed so they see the visit).
+    ViewedByHelpdesk = 1008,
 }
 
 impl ResultCode {
-    pub const ALL: [ResultCode; 80] = [
+    pub const ALL: [ResultCode; 81] = [
         Self::PINEntered,
         Self::NoPINEntered,
         Self::PoundNotPressedAfterEntry,
@@ -259,6 +262,7 @@ impl ResultCode {
         Self::AppPasswordIncorrect,
         Self::AccessPassAccepted,
         Self::AccessPassIncorrect,
+        Self::ViewedByHelpdesk,
     ];
 
     pub fn code(self) -> i64 {

@@ -86,6 +86,7 @@ impl ResultCode {
             Self::AppPasswordIncorrect => "App Password Incorrect",
             Self::AccessPassAccepted => "Temporary Access Pass Accepted",
             Self::AccessPassIncorrect => "Temporary Access Pass Incorrect",
+            Self::ViewedByHelpdesk => "Viewed by Helpdesk",
         }
     }
 
@@ -108,6 +109,7 @@ impl ResultCode {
             Self::TextMessageOTPPlusPINIncorrect | Self::MobileAppInvalidPIN => "Wrong code or PIN",
             Self::AppPasswordIncorrect => "Wrong app password",
             Self::AccessPassIncorrect => "Wrong or expired temporary access pass",
+            Self::ViewedByHelpdesk => "A helpdesk agent viewed your account (read-only)",
             Self::DuplicateOATHCode => "Code already used",
             Self::OATHCodeOutOfDate => "Code out of date: check the phone's clock",
             Self::OATHCodePending | Self::TextMessageSent | Self::StatusPending => {

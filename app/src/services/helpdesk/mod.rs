@@ -8,6 +8,7 @@ mod access_pass;
 mod caller_check;
 mod status;
 mod unlock;
+pub mod view_as;
 
 pub use access_pass::{
     IssuedPass, PassAttempt, issue_by_admin, issue_by_helpdesk, normalise as normalise_pass,

@@ -96,6 +96,7 @@ pub async fn person(
     Ok(Some(HelpdeskPersonView {
         id: user.id.0,
         not_helpable: why_not_helpable(agent, &user).map(str::to_owned),
+        not_viewable: super::view_as::why_not_viewable(agent, &user).map(str::to_owned),
         locked_until: user
             .locked_until
             .filter(|until| *until > now)
@@ -122,6 +123,8 @@ pub async fn person(
             pass_needs_verified_caller: settings.pass_needs_verified_caller,
             pass_minutes: settings.access_pass_minutes,
             pass_reusable: settings.access_pass_reusable,
+            view_needs_verified_caller: settings.view_needs_verified_caller,
+            view_max_minutes: settings.impersonation_max_minutes,
         },
         username: user.username,
         display_name: user.display_name,

@@ -132,6 +132,7 @@ pub(crate) fn method_words(auth_type: &str, code: Option<ResultCode>) -> &'stati
         ) => "App notification",
         Some(R::SecondStepRemembered) => "Password on a remembered browser",
         Some(R::AccessPassAccepted | R::AccessPassIncorrect) => "Temporary access pass",
+        Some(R::ViewedByHelpdesk) => "Helpdesk view",
         _ => "Password",
     }
 }
