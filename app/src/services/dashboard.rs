@@ -18,12 +18,17 @@ const PERIODS: [(&str, i64); 3] = [
 
 pub async fn view(state: &Services, _admin: &Admin) -> anyhow::Result<DashboardView> {
     let now = state.clock.now();
+    let [day, week, month] = PERIODS.map(|(_, length)| now - length);
+    let counts = dashboard::sign_ins_by_period(&state.db, day, week, month).await?;
     let mut periods = Vec::new();
-    for (title, length) in PERIODS {
-        let counts = dashboard::sign_ins_since(&state.db, now - length).await?;
+    for (index, (title, _)) in PERIODS.into_iter().enumerate() {
         let mut outcomes: BTreeMap<&str, i64> = BTreeMap::new();
         let mut methods: BTreeMap<&str, i64> = BTreeMap::new();
         for row in &counts {
+            let n = [row.day, row.week, row.month][index];
+            if n == 0 {
+                continue;
+            }
             let code = ResultCode::from_code(row.result_code);
             let outcome = if row.succeeded {
                 "Succeeded"
@@ -32,10 +37,10 @@ pub async fn view(state: &Services, _admin: &Admin) -> anyhow::Result<DashboardV
             } else {
                 "Refused"
             };
-            *outcomes.entry(outcome).or_default() += row.n;
+            *outcomes.entry(outcome).or_default() += n;
             *methods
                 .entry(method_words(&row.auth_type, code))
-                .or_default() += row.n;
+                .or_default() += n;
         }
         let bars = |map: BTreeMap<&str, i64>| {
             let mut bars: Vec<Bar> = map
