@@ -2,8 +2,8 @@
 // development mode, reads the demo accounts it prints, and waits until it is ready.
 // Teardown stops it and checks that no demo password reached the server's log.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream } from "node:fs";
+import { connect, createServer } from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -18,6 +18,24 @@ function freePort(): Promise<number> {
       const port = typeof address === "object" && address ? address.port : 0;
       probe.close(() => ok(port));
     });
+  });
+}
+
+function waitForPort(port: number, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  return new Promise((ok, fail) => {
+    const attempt = () => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.end();
+        ok();
+      });
+      socket.once("error", () => {
+        if (Date.now() > end) fail(new Error(`nothing listens on port ${port}: is aiosmtpd installed?`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
   });
 }
 
@@ -46,6 +64,19 @@ export default async function globalSetup() {
   const log = createWriteStream(join(runDir, "server.log"));
   let stdout = "";
 
+  // A real SMTP server (Python's aiosmtpd, installed by scripts/test) keeps every
+  // e-mail the portal sends in a Maildir the tests read (set-up links).
+  const smtpPort = await freePort();
+  const maildir = join(runDir, "mail");
+  rmSync(maildir, { recursive: true, force: true });
+  for (const sub of ["tmp", "new", "cur"]) mkdirSync(join(maildir, sub), { recursive: true });
+  const smtp = spawn("python3", ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${smtpPort}`, "-c", "aiosmtpd.handlers.Mailbox", maildir], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  await waitForPort(smtpPort, 15_000);
+  process.env.E2E_MAILDIR = maildir;
+  process.env.E2E_SMTP_PORT = String(smtpPort);
+
   const server = spawn(binary, ["serve", "--dev"], {
     env: serverEnv(port, baseUrl, dataDir, siteRoot),
     stdio: ["ignore", "pipe", "pipe"],
@@ -72,6 +103,7 @@ export default async function globalSetup() {
   return async () => {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
+    smtp.kill("SIGTERM");
     const serverLog = readFileSync(join(runDir, "server.log"), "utf8");
     // The reporter's new password (set by the test) is recorded with the secrets.
     for (const account of [...accounts, ...added]) {
@@ -98,6 +130,10 @@ function serverEnv(port: number, baseUrl: string, dataDir: string, siteRoot: str
     MFA_PORTAL_SECRET_KEY_FILE: join(dataDir, "secret.key"),
     MFA_PORTAL_SITE_ROOT: siteRoot,
     MFA_PORTAL_SIGN_IN_PER_IP_PER_MINUTE: "1000",
+    MFA_PORTAL_SMTP_HOST: "127.0.0.1",
+    MFA_PORTAL_SMTP_PORT: process.env.E2E_SMTP_PORT ?? "25",
+    MFA_PORTAL_SMTP_TLS: "none",
+    MFA_PORTAL_OUTBOX_POLL_SECONDS: "1",
   };
 }
 

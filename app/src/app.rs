@@ -6,7 +6,7 @@ use crate::pages::{
     AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage, AdminPoliciesPage,
     AdminTokensPage, DevPhonePage, HelpdeskPage, HelpdeskPersonPage, HomePage, NewPasswordPage,
     NotFoundPage, PassSignInPage, RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage,
-    SignInHistoryPage, SignInPage,
+    SetupDonePage, SetupPage, SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -47,6 +47,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in/register") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in/new-password") view=NewPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in/pass") view=PassSignInPage ssr=SsrMode::Async />
+                <Route path=path!("/set-up") view=SetupPage ssr=SsrMode::Async />
+                <Route path=path!("/set-up/done") view=SetupDonePage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/security") view=SecurityPage ssr=SsrMode::Async />
                 <Route path=path!("/security/sign-ins") view=SignInHistoryPage ssr=SsrMode::Async />

@@ -2,7 +2,7 @@
 //! generated passwords that are shown once and stored only as hashes.
 
 use app::domain::{EmailAddress, MfaState, Role, Username};
-use app::services::accounts::{self, NewAccount};
+use app::services::accounts::{self, FirstPassword, NewAccount};
 use app::services::audit::Actor;
 use app::state::AppState;
 use app::store::users;
@@ -31,7 +31,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Vec<DemoAccount>>
             username: Username::parse(username)?,
             display_name: display_name.to_owned(),
             email: EmailAddress::parse(&format!("{username}@example.com"))?,
-            password: None,
+            password: FirstPassword::Generated,
             role,
             // Disabled, so the demo opens with the password alone; an admin turns
             // MFA on from Admin → People (enabled: register at the next sign-in).

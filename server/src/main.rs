@@ -1,7 +1,7 @@
 use anyhow::Context;
 use app::domain::{EmailAddress, Username};
 use app::services::SystemClock;
-use app::services::accounts::{self, NewAccount};
+use app::services::accounts::{self, FirstPassword, NewAccount};
 use app::services::audit::Actor;
 use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
@@ -89,9 +89,9 @@ async fn add_user(config: Config, args: UserAddArgs) -> anyhow::Result<()> {
     let email_raw = args.email.unwrap_or_else(|| default_email(&username));
     let email = EmailAddress::parse(&email_raw).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let password = if args.password_stdin {
-        Some(read_password_line()?)
+        FirstPassword::Given(read_password_line()?)
     } else {
-        None
+        FirstPassword::Generated
     };
     let account = NewAccount {
         display_name: args.display_name.unwrap_or_else(|| username.to_string()),

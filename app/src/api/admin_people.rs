@@ -2,7 +2,7 @@
 //! function: the admin, the parsed input, one service call, the refusal mapped.
 
 use crate::domain::AppError;
-use crate::domain::directory::{BypassGranted, PersonCreated};
+use crate::domain::directory::{BypassGranted, PersonCreated, SetupLinkSent};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -16,8 +16,9 @@ fn refusal_error(refusal: crate::services::admin_actions::Refusal) -> AppError {
     }
 }
 
-/// Creates an account with a generated first password, shown here once; the
-/// person replaces it at their first sign-in.
+/// Creates an account: with a generated first password shown here once (the
+/// person replaces it at their first sign-in), or with a set-up link e-mailed to
+/// the person (`first_password=email`).
 #[server(endpoint = "admin_create_person")]
 pub async fn admin_create_person(
     username: String,
@@ -25,8 +26,11 @@ pub async fn admin_create_person(
     email: String,
     role: String,
     mfa_state: String,
+    first_password: Option<String>,
 ) -> Result<PersonCreated, AppError> {
-    use crate::services::admin_actions::{NewPerson, create_person};
+    use crate::services::admin_actions::{
+        FirstPasswordBy, FirstPasswordGiven, NewPerson, create_person,
+    };
     use secrecy::ExposeSecret;
     let (ctx, admin) = super::guard::require_admin().await?;
     let verified = admin
@@ -34,15 +38,48 @@ pub async fn admin_create_person(
         .map_err(|refusal| ctx.refuse(refusal))?;
     let person = NewPerson::parse(&username, &display_name, &email, &role, &mfa_state)
         .map_err(|e| ctx.refuse(e))?;
-    let created = create_person(&ctx.state, &verified, person)
+    let by = FirstPasswordBy::parse(first_password.as_deref()).map_err(|e| ctx.refuse(e))?;
+    let ip = ctx.client_ip()?.to_string();
+    let created = create_person(&ctx.state, &verified, person, by, &ip)
         .await
         .map_err(|e| ctx.internal(e))?
         .map_err(|e| ctx.refuse(e))?;
+    let (first_password, setup_link) = match created.first {
+        FirstPasswordGiven::Shown(password) => (Some(password.expose_secret().to_owned()), None),
+        FirstPasswordGiven::Emailed(sent) => (None, Some(setup_link_view(sent))),
+    };
     Ok(PersonCreated {
         id: created.id.0,
         username: username.trim().to_lowercase(),
-        first_password: created.first_password.expose_secret().to_owned(),
+        first_password,
+        setup_link,
     })
+}
+
+#[cfg(feature = "ssr")]
+fn setup_link_view(sent: crate::services::admin_actions::SentLink) -> SetupLinkSent {
+    SetupLinkSent {
+        email: sent.email,
+        until: crate::services::time_format::utc_minutes(sent.expires_at),
+    }
+}
+
+/// E-mails the person a set-up link to choose their password (older links stop
+/// working); needs the admin's recent verification.
+#[server(endpoint = "admin_send_setup_link")]
+pub async fn admin_send_setup_link(user_id: i64) -> Result<SetupLinkSent, AppError> {
+    use crate::services::admin_actions::send_setup_link;
+    use crate::store::UserId;
+    let (ctx, admin) = super::guard::require_admin().await?;
+    let verified = admin
+        .recently_verified(ctx.state.clock.now())
+        .map_err(|refusal| ctx.refuse(refusal))?;
+    let ip = ctx.client_ip()?.to_string();
+    send_setup_link(&ctx.state, &verified, UserId(user_id), &ip)
+        .await
+        .map_err(|e| ctx.internal(e))?
+        .map(setup_link_view)
+        .map_err(|refusal| ctx.refuse(refusal_error(refusal)))
 }
 
 /// Changes name, e-mail and role (never the last active administrator's role).

@@ -5,6 +5,7 @@
 use crate::domain::AppError;
 use crate::domain::directory::DirectoryPage;
 use crate::domain::helpdesk::{CallerVerifiedView, HelpdeskPersonView, IssuedPassView};
+use crate::domain::views::PhoneChallengeView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -19,6 +20,42 @@ pub(super) fn refusal_error(refusal: crate::services::helpdesk::HelpRefusal) -> 
             AppError::invalid("method_id", "Choose one of the person's apps or tokens.")
         }
         HelpRefusal::TooManyChecks => AppError::TooManyRequests,
+        HelpRefusal::Phone(refusal) => super::phones::phone_refusal_error(refusal),
+    }
+}
+
+/// The verification as the agent sees it, or the refusal beside the code field.
+#[cfg(feature = "ssr")]
+fn verified_view(
+    ctx: &super::guard::RequestContext,
+    outcome: crate::services::helpdesk::CheckOutcome,
+    how: &str,
+) -> Result<CallerVerifiedView, AppError> {
+    use crate::domain::ResultCode;
+    use crate::services::helpdesk::CheckOutcome;
+    match outcome {
+        CheckOutcome::Verified { until } => Ok(CallerVerifiedView {
+            how: how.to_owned(),
+            until: crate::services::time_format::utc_minutes(until),
+        }),
+        CheckOutcome::NotVerified(result) => {
+            let why = match result {
+                ResultCode::DuplicateOATHCode => {
+                    "That code was already used. Ask for the next code the app shows."
+                }
+                ResultCode::OATHCodeOutOfDate => {
+                    "That code is out of date: the phone's clock may be wrong."
+                }
+                ResultCode::TextMessageOTPIncorrect => {
+                    "That code is wrong. Ask the caller to read the code they received again."
+                }
+                _ => "That code is wrong. Ask the caller to read the current code again.",
+            };
+            Err(ctx.refuse(AppError::invalid(
+                "code",
+                format!("{why} ({} {})", result.code(), result.description()),
+            )))
+        }
     }
 }
 
@@ -75,8 +112,8 @@ pub async fn helpdesk_verify_caller(
     method_id: String,
     code: String,
 ) -> Result<CallerVerifiedView, AppError> {
-    use crate::domain::{OtpCode, ResultCode};
-    use crate::services::helpdesk::{CheckOutcome, verify_by_code};
+    use crate::domain::OtpCode;
+    use crate::services::helpdesk::verify_by_code;
     use crate::store::{MethodId, UserId};
     let (ctx, agent) = super::guard::require_helpdesk().await?;
     let method = method_id.trim().parse::<i64>().map(MethodId).map_err(|_| {
@@ -92,27 +129,77 @@ pub async fn helpdesk_verify_caller(
         .await
         .map_err(|e| ctx.internal(e))?
         .map_err(|refusal| ctx.refuse(refusal_error(refusal)))?;
-    match outcome {
-        CheckOutcome::Verified { until } => Ok(CallerVerifiedView {
-            how: "a code from their app or token".to_owned(),
-            until: crate::services::time_format::utc_minutes(until),
-        }),
-        CheckOutcome::NotVerified(result) => {
-            let why = match result {
-                ResultCode::DuplicateOATHCode => {
-                    "That code was already used. Ask for the next code the app shows."
-                }
-                ResultCode::OATHCodeOutOfDate => {
-                    "That code is out of date: the phone's clock may be wrong."
-                }
-                _ => "That code is wrong. Ask the caller to read the current code again.",
-            };
-            Err(ctx.refuse(AppError::invalid(
-                "code",
-                format!("{why} ({} {})", result.code(), result.description()),
-            )))
-        }
-    }
+    verified_view(&ctx, outcome, "a code from their app or token")
+}
+
+/// Sends the caller a code by text or call to one of their phones, to read back.
+#[server(endpoint = "helpdesk_send_caller_code")]
+pub async fn helpdesk_send_caller_code(
+    user_id: i64,
+    phone_method_id: String,
+    channel: String,
+) -> Result<PhoneChallengeView, AppError> {
+    use crate::domain::PhoneChannel;
+    use crate::services::helpdesk::{AgentRequest, send_phone_code};
+    use crate::store::{MethodId, UserId};
+    let (ctx, agent) = super::guard::require_helpdesk().await?;
+    let method = phone_method_id
+        .trim()
+        .parse::<i64>()
+        .map(MethodId)
+        .map_err(|_| {
+            ctx.refuse(AppError::invalid(
+                "phone_method_id",
+                "Choose one of the person's phones.",
+            ))
+        })?;
+    let channel = PhoneChannel::parse(&channel)
+        .ok_or_else(|| ctx.refuse(AppError::invalid("channel", "Choose a text or a call.")))?;
+    let request = AgentRequest {
+        ip: ctx.client_ip()?,
+        user_agent: &ctx.user_agent(),
+    };
+    send_phone_code(
+        &ctx.state,
+        &agent,
+        UserId(user_id),
+        (method, channel),
+        request,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
+    .map_err(|refusal| ctx.refuse(refusal_error(refusal)))
+}
+
+/// Checks the code the caller read from the text or call the agent sent.
+#[server(endpoint = "helpdesk_check_caller_code")]
+pub async fn helpdesk_check_caller_code(
+    user_id: i64,
+    challenge_id: i64,
+    code: String,
+) -> Result<CallerVerifiedView, AppError> {
+    use crate::domain::OtpCode;
+    use crate::services::helpdesk::{AgentRequest, verify_by_phone_code};
+    use crate::store::UserId;
+    let (ctx, agent) = super::guard::require_helpdesk().await?;
+    let code =
+        OtpCode::parse(&code).map_err(|e| ctx.refuse(AppError::invalid("code", e.to_string())))?;
+    let request = AgentRequest {
+        ip: ctx.client_ip()?,
+        user_agent: &ctx.user_agent(),
+    };
+    let outcome = verify_by_phone_code(
+        &ctx.state,
+        &agent,
+        UserId(user_id),
+        challenge_id,
+        &code,
+        request,
+    )
+    .await
+    .map_err(|e| ctx.internal(e))?
+    .map_err(|refusal| ctx.refuse(refusal_error(refusal)))?;
+    verified_view(&ctx, outcome, "a code sent to their phone")
 }
 
 /// Unlocks the person's account; false when it was not locked.

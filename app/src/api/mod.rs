@@ -24,4 +24,5 @@ pub mod policies;
 pub mod responses;
 pub mod security;
 pub mod session;
+pub mod setup;
 pub mod travel;

@@ -115,6 +115,7 @@ pub async fn phone_status(
             }
             complete(&ctx, purpose, who.bound_event_id, remember.is_some()).await?;
         }
+        ChallengePurpose::Helpdesk => return Err(ctx.refuse(AppError::PhoneChallengeOver)),
     }
     Ok(ChallengeStatus::Approved)
 }
@@ -252,6 +253,10 @@ mod server_side {
                 requester(ctx, caller.subject.id, caller.sign_in_event_id)?
             }
             ChallengePurpose::Enrol => enrolment_requester(ctx, &ctx.enroller().await?)?,
+            // The helpdesk's checks go through `api/helpdesk.rs`, bound to the agent.
+            ChallengePurpose::Helpdesk => {
+                return Err(ctx.refuse(AppError::invalid("form", "Reload the page and try again.")));
+            }
         };
         Ok((who, purpose))
     }
@@ -276,6 +281,7 @@ mod server_side {
             }
             ChallengePurpose::Confirm => ctx.mark_verified().await,
             ChallengePurpose::Enrol => Ok(()),
+            ChallengePurpose::Helpdesk => Err(ctx.refuse(AppError::PhoneChallengeOver)),
         }
     }
 

@@ -9,6 +9,9 @@ crate::text_enum! {
         SignIn = "sign_in",
         /// Confirming identity before changing methods.
         Confirm = "confirm",
+        /// A helpdesk agent verifying the person on the phone: the person reads the
+        /// code to the agent. It never signs anyone in.
+        Helpdesk = "helpdesk",
     }
 }
 

@@ -130,12 +130,21 @@ pub struct PersonView {
     pub audit: Vec<AuditEntryView>,
 }
 
-/// A new account, with the first password shown to the admin this once.
+/// A new account, with the first password shown to the admin this once, or where
+/// its set-up link went.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonCreated {
     pub id: i64,
     pub username: String,
-    pub first_password: String,
+    pub first_password: Option<String>,
+    pub setup_link: Option<SetupLinkSent>,
+}
+
+/// Where a set-up link was e-mailed, and until when (UTC minutes) it works.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupLinkSent {
+    pub email: String,
+    pub until: String,
 }
 
 /// Until when (UTC minutes) the granted bypass may be used.

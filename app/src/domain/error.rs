@@ -95,8 +95,12 @@ pub enum AppError {
     NotHelpable,
     #[error("The policy does not let the helpdesk do this. An administrator can.")]
     NotAllowedByPolicy,
-    #[error("Verify the caller first: ask them for a code from their app or token.")]
+    #[error("Verify the caller first: ask them for a code from their app, token or phone.")]
     CallerNotVerified,
+    #[error(
+        "This set-up link no longer works: it was used, replaced by a newer one, or it expired. Ask your administrator for a new one."
+    )]
+    SetupLinkOver,
     /// Bad input for one field; `field` is the form field's name.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -185,6 +189,7 @@ impl AppError {
             | Self::ReportAlreadyDecided
             | Self::ImportNotWaiting
             | Self::CallerNotVerified => 409,
+            Self::SetupLinkOver => 410,
             Self::Internal { .. } => 500,
             Self::Unreachable => 502,
         }

@@ -24,8 +24,8 @@ pub struct HelpdeskPersonView {
     pub disabled_since: Option<String>,
     /// Apps and OATH tokens: what a caller can read a code from.
     pub code_methods: Vec<CodeMethodView>,
-    /// Phones by kind ("Mobile phone, texts"), without the number.
-    pub phones: Vec<String>,
+    /// Phones by kind ("Mobile phone (texts and calls)"), without the number.
+    pub phones: Vec<HelpdeskPhoneView>,
     /// The newest sign-ins, with the result code in words.
     pub sign_ins: Vec<HistoryRowView>,
     /// The agent's verification of this person still in force, if any.
@@ -43,6 +43,15 @@ pub struct CodeMethodView {
     /// "Authenticator app" or "Hardware token".
     pub kind_label: String,
     pub name: String,
+}
+
+/// A phone the agent can send the caller a code to; never its number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpdeskPhoneView {
+    pub method_id: i64,
+    /// "Mobile phone (texts and calls, set by the organisation)".
+    pub description: String,
+    pub takes_sms: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -277,3 +277,10 @@ pub struct NewAppPasswordView {
     pub created: String,
     pub password: String,
 }
+
+/// The account an e-mailed set-up link is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupLinkView {
+    pub username: String,
+    pub display_name: String,
+}

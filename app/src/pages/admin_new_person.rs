@@ -1,5 +1,6 @@
 //! `/admin/users/new`: an admin creates an account. The first password is shown
-//! once; the person replaces it at their first sign-in.
+//! once (the person replaces it at their first sign-in), or the person is e-mailed
+//! a set-up link to choose their own.
 
 use crate::api::admin_people::AdminCreatePerson;
 use crate::components::{
@@ -37,7 +38,14 @@ fn CreatePersonForm() -> impl IntoView {
     let field = move |name: &'static str| {
         Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
     };
-    let fields = ["username", "display_name", "email", "role", "mfa_state"];
+    let fields = [
+        "username",
+        "display_name",
+        "email",
+        "role",
+        "mfa_state",
+        "first_password",
+    ];
     let form_error = Signal::derive(move || {
         error
             .get()
@@ -48,9 +56,20 @@ fn CreatePersonForm() -> impl IntoView {
         {move || match created() {
             Some(person) => view! {
                 <div class="alert alert-ok" role="status">
-                    <p>{format!("The account {} was created. Its first password (shown only now):", person.username)}</p>
-                    <p><code class="secret" data-testid="first-password">{person.first_password}</code></p>
-                    <p class="small">"Give it to the person; they choose their own at their first sign-in."</p>
+                    {match (person.first_password, person.setup_link) {
+                        (Some(password), _) => view! {
+                            <p>{format!("The account {} was created. Its first password (shown only now):", person.username)}</p>
+                            <p><code class="secret" data-testid="first-password">{password}</code></p>
+                            <p class="small">"Give it to the person; they choose their own at their first sign-in."</p>
+                        }.into_any(),
+                        (None, Some(link)) => view! {
+                            <p data-testid="setup-link-sent">{format!(
+                                "The account {} was created. A set-up link went to {}; it works once, until {} UTC.",
+                                person.username, link.email, link.until
+                            )}</p>
+                        }.into_any(),
+                        (None, None) => view! { <p>{format!("The account {} was created.", person.username)}</p> }.into_any(),
+                    }}
                     <p><a href=format!("/admin/users/{}", person.id)>"Open the person's page"</a></p>
                 </div>
             }.into_any(),
@@ -72,6 +91,10 @@ fn CreatePersonForm() -> impl IntoView {
                         {MfaState::ALL.into_iter().map(|s| view! {
                             <option value=s.as_str() selected=s == MfaState::Enabled>{s.label()}</option>
                         }).collect_view()}
+                    </SelectField>
+                    <SelectField name="first_password" label="First password" error=field("first_password")>
+                        <option value="show" selected=true>"Generate one and show it to me once"</option>
+                        <option value="email">"E-mail the person a link to choose their own"</option>
                     </SelectField>
                     <button type="submit" class="btn btn-primary">"Create account"</button>
                 </ActionForm>

@@ -5,7 +5,7 @@
 use super::admin_people::PEOPLE_PATH;
 use super::admin_person_actions::{
     AccountActions, AccountFacts, BypassForm, OrgPhoneForm, ProfileForm, RemoveMethodButton,
-    ResetPasswordForm,
+    ResetPasswordForm, SendSetupLinkButton,
 };
 use super::helpdesk_forms::AdminIssuePassForm;
 use crate::api::directory::{AdminSetMfaState, admin_person};
@@ -111,6 +111,7 @@ fn PersonSections(person: PersonView) -> impl IntoView {
             <MfaStateForm user_id=person.id current=person.mfa_state />
             <AccountActions facts />
             <ResetPasswordForm user_id=person.id />
+            <SendSetupLinkButton user_id=person.id />
             <BypassForm user_id=person.id />
             <AdminIssuePassForm user_id=person.id />
         </section>

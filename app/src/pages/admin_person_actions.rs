@@ -4,7 +4,7 @@
 
 use crate::api::admin_people::{
     AdminAccountAction, AdminEditProfile, AdminGrantBypass, AdminRemoveMethod, AdminResetPassword,
-    AdminSetOrgPhone,
+    AdminSendSetupLink, AdminSetOrgPhone,
 };
 use crate::components::{FormAlert, SelectField, TextField, island_hydrating, reload_page};
 use crate::domain::{AppError, PhoneType, Role};
@@ -159,6 +159,36 @@ pub fn ResetPasswordForm(user_id: i64) -> impl IntoView {
                     <ActionForm action=reset attr:class="inline-form">
                         <input type="hidden" name="user_id" value=user_id />
                         <button type="submit" class="btn">"Reset password"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// E-mails the person a link to choose their own password (older links stop
+/// working); the page says where it went.
+#[island(lazy)]
+pub fn SendSetupLinkButton(user_id: i64) -> impl IntoView {
+    island_hydrating();
+    let send = ServerAction::<AdminSendSetupLink>::new();
+    let error = Signal::derive(move || send.value().get().and_then(Result::err));
+    let sent = move || send.value().get().and_then(Result::ok);
+    view! {
+        <div>
+            <FormAlert error />
+            <ConfirmFirst error />
+            {move || match sent() {
+                Some(link) => view! {
+                    <p class="alert alert-ok" role="status" data-testid="setup-link-sent">{format!(
+                        "A set-up link went to {}; it works once, until {} UTC.",
+                        link.email, link.until
+                    )}</p>
+                }.into_any(),
+                None => view! {
+                    <ActionForm action=send attr:class="inline-form">
+                        <input type="hidden" name="user_id" value=user_id />
+                        <button type="submit" class="btn">"E-mail a set-up link"</button>
                     </ActionForm>
                 }.into_any(),
             }}

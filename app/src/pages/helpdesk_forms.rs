@@ -1,10 +1,11 @@
 //! The helpdesk's forms on a person's page, each an island: verify the caller by
-//! a code, unlock, issue a temporary access pass (kept on screen: shown once).
+//! a code from their app or token, or by a code sent to their phone; unlock; issue a temporary access pass (kept on screen: shown once).
 //! The admin's pass form on a person's admin page shares the pass's display.
 
 use crate::api::admin_people::AdminIssuePass;
 use crate::api::helpdesk::{
-    HelpdeskIssuePass, HelpdeskStartView, HelpdeskUnlock, HelpdeskVerifyCaller,
+    HelpdeskCheckCallerCode, HelpdeskIssuePass, HelpdeskSendCallerCode, HelpdeskStartView,
+    HelpdeskUnlock, HelpdeskVerifyCaller,
 };
 use crate::components::{FormAlert, SelectField, TextField, island_hydrating, reload_page};
 use crate::domain::AppError;
@@ -47,6 +48,58 @@ pub fn VerifyCallerForm(user_id: i64, methods: Vec<(i64, String)>) -> impl IntoV
             <TextField name="code" label="Code the caller reads out" inputmode="numeric" autocomplete="off" maxlength="8" hint="Ask them to open the app and read the current code." error=field("code") />
             <button type="submit" class="btn btn-primary">"Check the code"</button>
         </ActionForm>
+    }
+}
+
+/// The agent sends a code by text or call to one of the caller's phones, then types
+/// the code the caller reads back. `phones`: (method id, description, takes texts).
+#[island(lazy)]
+pub fn PhoneCallerCheckForm(user_id: i64, phones: Vec<(i64, String, bool)>) -> impl IntoView {
+    island_hydrating();
+    let send = ServerAction::<HelpdeskSendCallerCode>::new();
+    let check = ServerAction::<HelpdeskCheckCallerCode>::new();
+    let sent = Signal::derive(move || send.value().get().and_then(Result::ok));
+    let send_error = Signal::derive(move || send.value().get().and_then(Result::err));
+    let check_error = Signal::derive(move || check.value().get().and_then(Result::err));
+    let send_field = move |name: &'static str| {
+        Signal::derive(move || send_error.get().and_then(|e| e.for_field(name)))
+    };
+    let send_form_error = Signal::derive(move || {
+        send_error.get().filter(|e| {
+            e.for_field("phone_method_id").is_none() && e.for_field("channel").is_none()
+        })
+    });
+    let code_error = Signal::derive(move || check_error.get().and_then(|e| e.for_field("code")));
+    let check_form_error =
+        Signal::derive(move || check_error.get().filter(|e| e.for_field("code").is_none()));
+    let any_texts = phones.iter().any(|(_, _, takes_sms)| *takes_sms);
+    reload_when(move || matches!(check.value().get(), Some(Ok(_))));
+    view! {
+        <ActionForm action=send attr:class="form" attr:novalidate=true>
+            <FormAlert error=send_form_error />
+            <input type="hidden" name="user_id" value=user_id />
+            <SelectField name="phone_method_id" label="Their phone" error=send_field("phone_method_id")>
+                {phones.into_iter().map(|(id, label, _)| view! { <option value=id>{label}</option> }).collect_view()}
+            </SelectField>
+            <SelectField name="channel" label="Send the code by" error=send_field("channel")>
+                {any_texts.then(|| view! { <option value="sms">"Text message"</option> })}
+                <option value="voice">"Call (the code is read out)"</option>
+            </SelectField>
+            <button type="submit" class="btn">{move || if sent.get().is_some() { "Send another code" } else { "Send a code" }}</button>
+        </ActionForm>
+        {move || sent.get().map(|challenge| view! {
+            <p class="muted small" role="status">{format!(
+                "Sent to {} (until {} UTC). Ask the caller to read you the code.",
+                challenge.number, challenge.expires
+            )}</p>
+            <ActionForm action=check attr:class="form" attr:novalidate=true>
+                <FormAlert error=check_form_error />
+                <input type="hidden" name="user_id" value=user_id />
+                <input type="hidden" name="challenge_id" value=challenge.challenge_id />
+                <TextField name="code" id="field-phone-code" label="Code the caller reads back" inputmode="numeric" autocomplete="off" maxlength="8" error=code_error />
+                <button type="submit" class="btn btn-primary">"Check the code"</button>
+            </ActionForm>
+        })}
     }
 }
 

@@ -4,7 +4,9 @@
 
 use super::admin_person::RecentSignIns;
 use super::helpdesk::HELPDESK_PATH;
-use super::helpdesk_forms::{HelpdeskUnlockButton, IssuePassForm, VerifyCallerForm, ViewAsForm};
+use super::helpdesk_forms::{
+    HelpdeskUnlockButton, IssuePassForm, PhoneCallerCheckForm, VerifyCallerForm, ViewAsForm,
+};
 use crate::api::helpdesk::helpdesk_person;
 use crate::components::{AreaLayout, Loaded, PortalLayout, TableCard};
 use crate::domain::Role;
@@ -62,7 +64,7 @@ fn CallerSections(person: HelpdeskPersonView) -> impl IntoView {
         .code_methods
         .iter()
         .map(|m| format!("{} · {}", m.name, m.kind_label))
-        .chain(person.phones.iter().cloned())
+        .chain(person.phones.iter().map(|phone| phone.description.clone()))
         .collect();
     view! {
         <h1>{person.display_name.clone()}</h1>
@@ -120,6 +122,11 @@ fn HelpSection(person: HelpdeskPersonView, locked: bool) -> impl IntoView {
         .iter()
         .map(|m| (m.id, format!("{} · {}", m.name, m.kind_label)))
         .collect();
+    let phones: Vec<(i64, String, bool)> = person
+        .phones
+        .iter()
+        .map(|phone| (phone.method_id, phone.description.clone(), phone.takes_sms))
+        .collect();
     let verification = match person.verified {
         Some(v) => view! {
             <p class="alert alert-ok" role="status" data-testid="caller-verified">
@@ -127,13 +134,20 @@ fn HelpSection(person: HelpdeskPersonView, locked: bool) -> impl IntoView {
             </p>
         }
         .into_any(),
-        None if methods.is_empty() => view! {
-            <p class="muted">"The person has no app or token to read a code from. An administrator can help them."</p>
+        None if methods.is_empty() && phones.is_empty() => view! {
+            <p class="muted">"The person has no app, token or phone to receive a code on. An administrator can help them."</p>
         }
         .into_any(),
         None => view! {
-            <p>"Not verified yet. Ask the caller for the code their app or token shows now."</p>
-            <VerifyCallerForm user_id=person.id methods />
+            <p>"Not verified yet. Ask the caller for the code their app or token shows now, or send a code to their phone."</p>
+            {(!methods.is_empty()).then(|| view! {
+                <h4>"A code from their app or token"</h4>
+                <VerifyCallerForm user_id=person.id methods />
+            })}
+            {(!phones.is_empty()).then(|| view! {
+                <h4>"A code sent to their phone"</h4>
+                <PhoneCallerCheckForm user_id=person.id phones />
+            })}
         }
         .into_any(),
     };

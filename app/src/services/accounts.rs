@@ -18,13 +18,22 @@ pub struct NewAccount {
     pub username: Username,
     pub display_name: String,
     pub email: EmailAddress,
-    /// `None` generates a strong password and returns it (once) to the caller.
-    pub password: Option<SecretString>,
+    pub password: FirstPassword,
     pub role: Role,
     pub mfa_state: Option<MfaState>,
     /// The person replaces the password at their first sign-in (an administrator
     /// created the account and read the password to them).
     pub must_change_password: bool,
+}
+
+/// How a new account gets its first password.
+pub enum FirstPassword {
+    Given(SecretString),
+    /// A strong password is generated and returned (once) to the caller.
+    Generated,
+    /// None yet: the person chooses one from an e-mailed set-up link; until then no
+    /// password signs in (`passwords::NO_PASSWORD_YET`).
+    FromSetupLink,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,12 +69,18 @@ pub async fn create(
         ));
     }
     let (raw_password, generated) = match account.password {
-        Some(given) => (given, false),
-        None => (generate_password(), true),
+        FirstPassword::Given(given) => (Some(given), false),
+        FirstPassword::Generated => (Some(generate_password()), true),
+        FirstPassword::FromSetupLink => (None, false),
     };
     let names = [account.username.as_str(), display_name.as_str()];
-    let password = NewPassword::parse(raw_password.clone(), &names)?;
-    let hash = state.hasher.hash(password.into_secret()).await?;
+    let hash = match &raw_password {
+        Some(raw) => {
+            let password = NewPassword::parse(raw.clone(), &names)?;
+            state.hasher.hash(password.into_secret()).await?
+        }
+        None => super::passwords::NO_PASSWORD_YET.to_owned(),
+    };
     let now = state.clock.now();
     let id = users::insert(
         state.db.pool(),
@@ -93,7 +108,7 @@ pub async fn create(
     audit::record(state.db.pool(), now, record).await?;
     Ok(CreatedAccount {
         id,
-        generated_password: generated.then_some(raw_password),
+        generated_password: raw_password.filter(|_| generated),
     })
 }
 

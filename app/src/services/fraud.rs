@@ -304,6 +304,7 @@ async fn queue_alerts(
             recipient,
             subject,
             body,
+            sealed: false,
             now,
         };
         outbox::enqueue(&mut *conn, message).await?;

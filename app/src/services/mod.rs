@@ -36,6 +36,7 @@ pub mod second_step;
 pub mod secret_box;
 pub mod security;
 pub mod sessions;
+pub mod setup_links;
 pub mod sign_in;
 pub mod sign_in_flow;
 pub mod sign_in_history;

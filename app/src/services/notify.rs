@@ -27,9 +27,52 @@ pub async fn email_in<'e>(exec: impl Exec<'e>, now: i64, notice: Notice<'_>) -> 
             recipient: notice.email,
             subject: notice.subject,
             body: notice.body,
+            sealed: false,
             now,
         },
     )
     .await?;
     Ok(())
+}
+
+/// The sealing context of an e-mail body: bound to its recipient, as texts are.
+fn sealing_context(recipient: &str) -> String {
+    format!("outbox-email:{recipient}")
+}
+
+/// Queues an e-mail that carries a secret (a set-up link): the body is sealed in
+/// the outbox, opened only by the delivery worker, and blanked once sent.
+pub async fn secret_email_in<'e>(
+    exec: impl Exec<'e>,
+    keys: &crate::services::secret_box::Keys,
+    now: i64,
+    notice: Notice<'_>,
+) -> anyhow::Result<()> {
+    let sealed = keys.seal(notice.body.as_bytes(), &sealing_context(notice.email))?;
+    outbox::enqueue(
+        exec,
+        NewMessage {
+            channel: OutboxChannel::Email,
+            user: Some(notice.user),
+            recipient: notice.email,
+            subject: notice.subject,
+            body: &sealed,
+            sealed: true,
+            now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The body of a queued e-mail as it is sent: opened when it was sealed.
+pub fn email_body(
+    keys: &crate::services::secret_box::Keys,
+    message: &outbox::ClaimedMessage,
+) -> anyhow::Result<String> {
+    if !message.sealed {
+        return Ok(message.body.clone());
+    }
+    let plain = keys.open(&message.body, &sealing_context(&message.recipient))?;
+    String::from_utf8(plain.to_vec()).map_err(|_| anyhow::anyhow!("a sealed e-mail is not text"))
 }

@@ -29,14 +29,19 @@ pub async fn deliver_due(
     let claimed = outbox::claim_due_emails(&state.db, now, now + LEASE_SECS, batch).await?;
     let mut report = DeliveryReport::default();
     for message in claimed {
+        let body = crate::services::notify::email_body(&state.keys, &message)?;
         let email = Email {
             to: &message.recipient,
             subject: &message.subject,
-            body: &message.body,
+            body: &body,
         };
         match mailer.send(email).await {
             Ok(()) => {
                 outbox::mark_sent(&state.db, message.id, state.clock.now()).await?;
+                if message.sealed {
+                    // A secret has no business staying around once delivered.
+                    outbox::redact_body(&state.db, message.id).await?;
+                }
                 report.sent += 1;
             }
             Err(err) => {

@@ -60,6 +60,21 @@ pub async fn check(
     Ok(Ok(CheckedPassword { hash }))
 }
 
+/// The rules for a new password chosen without the current one (a set-up link,
+/// whose token is the proof), and its hash.
+pub async fn checked_new(
+    state: &Services,
+    names: &[&str],
+    new: SecretString,
+) -> anyhow::Result<Result<CheckedPassword, PasswordRuleError>> {
+    let new = match NewPassword::parse(new, names) {
+        Ok(password) => password,
+        Err(rule) => return Ok(Err(rule)),
+    };
+    let hash = state.hasher.hash(new.into_secret()).await?;
+    Ok(Ok(CheckedPassword { hash }))
+}
+
 /// Stores the new hash and revokes what the old password let people keep: every
 /// other session, remembered browser and app password. Runs on the caller's
 /// transaction.

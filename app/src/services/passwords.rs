@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use unicode_normalization::UnicodeNormalization;
 
 /// Stored instead of a hash for an account that has no password yet (an import made
-/// it; an admin's password reset gives it one). Never a PHC string, so it matches
+/// it, or an admin who e-mails a set-up link; the link or an admin's password reset
+/// gives it one). Never a PHC string, so it matches
 /// nothing; checking against it costs what checking a real hash costs.
 pub const NO_PASSWORD_YET: &str = "!no-password-yet";
 

@@ -43,13 +43,17 @@ fn challenge_ip(challenge: &ChallengeRow) -> IpAddr {
     challenge.ip.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
-/// Records the sign-in event for a decided call (not for adding a phone).
+/// Records the sign-in event for a decided call or text (not for adding a phone,
+/// nor for a helpdesk check, which records its own).
 async fn record(
     state: &Services,
     challenge: &ChallengeRow,
     code: ResultCode,
 ) -> anyhow::Result<()> {
-    if challenge.purpose != ChallengePurpose::Enrol {
+    if matches!(
+        challenge.purpose,
+        ChallengePurpose::SignIn | ChallengePurpose::Confirm
+    ) {
         phones::event(
             state,
             &challenge_ip(challenge),
@@ -195,6 +199,7 @@ async fn report_fraud(state: &Services, challenge: &ChallengeRow, now: i64) -> a
             recipient: &owner.email,
             subject: "You reported a sign-in call as fraud",
             body: &body,
+            sealed: false,
             now,
         };
         crate::store::outbox::enqueue(&mut *tx, message).await?;

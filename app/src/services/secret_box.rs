@@ -21,6 +21,7 @@ pub struct Keys {
     app_password_mac_key: Zeroizing<[u8; 32]>,
     phone_code_mac_key: Zeroizing<[u8; 32]>,
     access_pass_mac_key: Zeroizing<[u8; 32]>,
+    setup_link_mac_key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -40,6 +41,7 @@ impl Keys {
             app_password_mac_key: Zeroizing::new(derive(master, b"mfa-portal app password v1")),
             phone_code_mac_key: Zeroizing::new(derive(master, b"mfa-portal phone code v1")),
             access_pass_mac_key: Zeroizing::new(derive(master, b"mfa-portal access pass v1")),
+            setup_link_mac_key: Zeroizing::new(derive(master, b"mfa-portal set-up link v1")),
         }
     }
 
@@ -123,6 +125,14 @@ impl Keys {
     pub fn phone_code_mac(&self, challenge_id: i64, code: &str) -> String {
         let message = format!("{challenge_id}:{code}");
         BASE64URL_NOPAD.encode(&derive(&self.phone_code_mac_key[..], message.as_bytes()))
+    }
+}
+
+impl Keys {
+    /// Keyed hash of a set-up link's token: random enough for a fast keyed hash,
+    /// under its own key.
+    pub fn setup_link_mac(&self, token: &str) -> String {
+        BASE64URL_NOPAD.encode(&derive(&self.setup_link_mac_key[..], token.as_bytes()))
     }
 }
 

@@ -149,6 +149,17 @@ pub async fn replace_temporary_password<'e>(
     Ok(result.rows_affected() == 1)
 }
 
+/// The person chose their own password (a set-up link): nothing temporary is left
+/// to replace at the next sign-in.
+pub async fn clear_temporary_flag<'e>(exec: impl Exec<'e>, id: UserId) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET must_change_password = 0 WHERE id = $1")
+        .bind(id.0)
+        .execute(exec)
+        .await
+        .context("clearing the temporary-password flag")?;
+    Ok(())
+}
+
 /// Allows one sign-in without the second step until `until`.
 pub async fn set_bypass<'e>(exec: impl Exec<'e>, id: UserId, until: i64) -> anyhow::Result<bool> {
     let result = sqlx::query("UPDATE users SET bypass_until = $2 WHERE id = $1")

@@ -21,6 +21,7 @@ pub mod phones;
 pub mod rate_limits;
 pub mod remembered_devices;
 pub mod settings;
+pub mod setup_links;
 pub mod sign_in_events;
 pub mod sign_in_history;
 #[cfg(feature = "testing")]

@@ -18,19 +18,22 @@ pub struct NewMessage<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+    /// The body is sealed (`Keys::seal`): it carries a secret.
+    pub sealed: bool,
     pub now: i64,
 }
 
 pub async fn enqueue<'e>(exec: impl Exec<'e>, message: NewMessage<'_>) -> anyhow::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO outbox (channel, user_id, recipient, subject, body, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO outbox (channel, user_id, recipient, subject, body, sealed, created_at, \
+         next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(message.channel)
     .bind(message.user.map(|u| u.0))
     .bind(message.recipient)
     .bind(message.subject)
     .bind(message.body)
+    .bind(i64::from(message.sealed))
     .bind(message.now)
     .fetch_one(exec)
     .await
@@ -44,6 +47,8 @@ pub struct ClaimedMessage {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    #[sqlx(try_from = "super::Flag")]
+    pub sealed: bool,
     pub attempts: i64,
 }
 
@@ -87,7 +92,7 @@ pub async fn claim_due(
         "UPDATE outbox SET next_attempt_at = $2 WHERE id IN (SELECT id FROM outbox WHERE \
          {} AND status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
          AND status = 'pending' AND next_attempt_at <= $1 \
-         RETURNING id, channel, recipient, subject, body, attempts",
+         RETURNING id, channel, recipient, subject, body, sealed, attempts",
         channels.condition()
     );
     let mut claimed: Vec<ClaimedMessage> = sqlx::query_as(&sql)

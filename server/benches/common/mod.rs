@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each bench uses a different part
 
 use app::domain::{EmailAddress, MfaState, Role, Username};
-use app::services::accounts::{self, NewAccount};
+use app::services::accounts::{self, FirstPassword, NewAccount};
 use app::services::audit::Actor;
 use app::services::caller::{Caller, SessionFacts, Verified};
 use app::services::{Clock, SystemClock};
@@ -46,7 +46,7 @@ pub async fn create_user(
         username: Username::parse(username)?,
         display_name: format!("Bench {username}"),
         email: EmailAddress::parse(&format!("{username}@example.com"))?,
-        password: Some(SecretString::from(PASSWORD.to_owned())),
+        password: FirstPassword::Given(SecretString::from(PASSWORD.to_owned())),
         role: Role::User,
         mfa_state: Some(mfa),
         must_change_password: false,

@@ -199,10 +199,20 @@ async fn staff_areas_admit_exactly_the_roles_they_are_for() {
             assert_eq!(status, expected, "{function} as {role:?}");
         }
         // The helpdesk's actions, about a person who does not exist.
-        let helpdesk_actions: [FunctionCase; 4] = [
+        let helpdesk_actions: [FunctionCase; 6] = [
             (
                 "/api/helpdesk_person",
                 nobody.to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/helpdesk_send_caller_code",
+                [nobody[0], ("phone_method_id", "1"), ("channel", "sms")].to_vec(),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/helpdesk_check_caller_code",
+                [nobody[0], ("challenge_id", "1"), ("code", "123456")].to_vec(),
                 StatusCode::NOT_FOUND,
             ),
             (

@@ -158,6 +158,12 @@ async fn a_caller_is_verified_by_a_good_code_once_and_that_code_cannot_sign_in()
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let message = invalid_message(res).await;
     assert!(message.contains("138 OATH Code Incorrect"), "{message}");
+    // A code the app showed two minutes ago is past the window: out of date, refused.
+    let expired = code_at(&app.secret, t.clock_now(), -4);
+    let res = verify(&t, &agent, dana, app.method_id, &expired).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let message = invalid_message(res).await;
+    assert!(message.contains("140 OATH Code Out Of Date"), "{message}");
 
     let code = code_at(&app.secret, t.clock_now(), 0);
     let res = verify(&t, &agent, dana, app.method_id, &code).await;
@@ -183,7 +189,7 @@ async fn a_caller_is_verified_by_a_good_code_once_and_that_code_cannot_sign_in()
         .iter()
         .map(|c| c["verified"].as_bool().unwrap())
         .collect();
-    assert_eq!(checks, [false, true, false], "newest first");
+    assert_eq!(checks, [false, true, false, false], "newest first");
     let audit = audit_actions(&t, dana).await;
     let by_agent: Vec<&str> = audit
         .iter()
@@ -193,6 +199,7 @@ async fn a_caller_is_verified_by_a_good_code_once_and_that_code_cannot_sign_in()
     assert_eq!(
         by_agent,
         [
+            "caller.not_verified",
             "caller.not_verified",
             "caller.verified",
             "caller.not_verified"

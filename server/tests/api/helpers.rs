@@ -4,7 +4,7 @@
 
 use app::domain::{EmailAddress, MfaState, Role, Username};
 use app::services::ManualClock;
-use app::services::accounts::{self, NewAccount};
+use app::services::accounts::{self, FirstPassword, NewAccount};
 use app::services::audit::Actor;
 use app::store::UserId;
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
@@ -150,7 +150,7 @@ impl TestApp {
             display_name: format!("Test {username}"),
             email: EmailAddress::parse(&format!("{username}@example.com"))
                 .expect("a valid address"),
-            password: Some(SecretString::from(PASSWORD.to_owned())),
+            password: FirstPassword::Given(SecretString::from(PASSWORD.to_owned())),
             role,
             // Disabled: the password signs in and counts as the verification for a
             // first method. Helpers that give a person a method turn MFA on after

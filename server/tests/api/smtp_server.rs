@@ -90,3 +90,14 @@ impl Drop for SmtpServer {
         let _ = self.child.wait();
     }
 }
+
+/// A kept message as its reader sees it: a quoted-printable body decoded (soft line
+/// breaks joined, `=3D` back to `=`), headers unchanged.
+pub fn readable(message: &str) -> String {
+    if !message.contains("Content-Transfer-Encoding: quoted-printable") {
+        return message.to_owned();
+    }
+    let decoded = quoted_printable::decode(message.as_bytes(), quoted_printable::ParseMode::Robust)
+        .expect("a quoted-printable body");
+    String::from_utf8_lossy(&decoded).into_owned()
+}

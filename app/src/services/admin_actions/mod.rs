@@ -10,6 +10,7 @@ mod methods;
 mod mfa_state;
 mod org_phone;
 mod profile;
+mod setup_link;
 
 pub use account::{
     Bypass, cancel_bypass, disable, enable, forget_browsers, grant_bypass, lock, reset_password,
@@ -18,7 +19,11 @@ pub use account::{
 pub use methods::{Cleared, remove_method, require_reregistration};
 pub use mfa_state::{Changed, set_mfa_state};
 pub use org_phone::{OrgPhone, OrgPhoneRefusal, set_org_phone};
-pub use profile::{NewPerson, ProfileEdit, create_person, edit_profile};
+pub use profile::{
+    CreatedPerson, FirstPasswordBy, FirstPasswordGiven, NewPerson, ProfileEdit, create_person,
+    edit_profile,
+};
+pub use setup_link::{SETUP_LINK_HOURS, SentLink, send_setup_link};
 
 use super::audit::{self, AuditRecord};
 use super::caller::Admin;

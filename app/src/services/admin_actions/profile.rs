@@ -1,8 +1,11 @@
 //! Who a person is: an admin creates accounts and edits name, e-mail and role.
 
+use super::setup_link::{SentLink, send_in};
 use super::{Outcome, Refusal, record};
 use crate::domain::{AuditAction, EmailAddress, FieldError, MfaState, Role, Username};
-use crate::services::accounts::{self, CreateAccountError, NewAccount, checked_display_name};
+use crate::services::accounts::{
+    self, CreateAccountError, FirstPassword, NewAccount, checked_display_name,
+};
 use crate::services::caller::{Admin, Verified};
 use crate::state::Services;
 use crate::store::account_controls::{self, Profile};
@@ -55,35 +58,74 @@ impl NewPerson {
     }
 }
 
-/// The account made, with its first password: shown to the admin once, replaced
-/// by the person at their first sign-in.
+/// How the person gets their first password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstPasswordBy {
+    /// Generated, shown to the admin once, replaced by the person at first sign-in.
+    ShownOnce,
+    /// Chosen by the person from an e-mailed set-up link.
+    EmailedLink,
+}
+
+impl FirstPasswordBy {
+    pub fn parse(raw: Option<&str>) -> Result<FirstPasswordBy, FieldError> {
+        match raw.map(str::trim) {
+            None | Some("") | Some("show") => Ok(FirstPasswordBy::ShownOnce),
+            Some("email") => Ok(FirstPasswordBy::EmailedLink),
+            Some(_) => Err(FieldError::new(
+                "first_password",
+                "Choose how the person gets their first password.",
+            )),
+        }
+    }
+}
+
+/// The account made, and how it gets its first password.
 pub struct CreatedPerson {
     pub id: UserId,
-    pub first_password: SecretString,
+    pub first: FirstPasswordGiven,
+}
+
+pub enum FirstPasswordGiven {
+    /// Shown to the admin once, replaced by the person at their first sign-in.
+    Shown(SecretString),
+    Emailed(SentLink),
 }
 
 pub async fn create_person(
     state: &Services,
     admin: &Verified<Admin>,
     person: NewPerson,
+    by: FirstPasswordBy,
+    ip: &str,
 ) -> anyhow::Result<Result<CreatedPerson, FieldError>> {
     let account = NewAccount {
         username: person.username,
         display_name: person.display_name,
         email: person.email,
-        password: None,
+        password: match by {
+            FirstPasswordBy::ShownOnce => FirstPassword::Generated,
+            FirstPasswordBy::EmailedLink => FirstPassword::FromSetupLink,
+        },
         role: person.role,
         mfa_state: Some(person.mfa_state),
-        must_change_password: true,
+        must_change_password: by == FirstPasswordBy::ShownOnce,
     };
     match accounts::create(state, account, &admin.audit_actor()).await {
         Ok(created) => {
-            let first_password = created
-                .generated_password
-                .context("a created account got no generated password")?;
+            let first = match created.generated_password {
+                Some(password) => FirstPasswordGiven::Shown(password),
+                None => {
+                    let row = users::find_by_id(&state.db, created.id)
+                        .await?
+                        .context("a created account is gone")?;
+                    let tx = state.db.begin().await?;
+                    FirstPasswordGiven::Emailed(send_in(state, tx, admin, &row, ip).await?)
+                }
+            };
             Ok(Ok(CreatedPerson {
                 id: created.id,
-                first_password,
+                first,
             }))
         }
         Err(CreateAccountError::UsernameTaken(name)) => Ok(Err(FieldError::new(

@@ -1,5 +1,6 @@
 //! Verifying the person on the phone: the agent types the code the caller reads
-//! from their authenticator app or OATH token. The code is checked by the sign-in
+//! from their authenticator app or OATH token (a code sent to their phone:
+//! `caller_phone_check`). The code is checked by the sign-in
 //! rules (`authenticator::check_code`: the window, and the time step or HOTP
 //! counter claimed in one statement, so a code used here cannot sign anyone in and
 //! a code used to sign in cannot verify a caller). Attempts are counted per person
@@ -43,10 +44,9 @@ pub async fn verify_by_code(
     code: &OtpCode,
     ip: &str,
 ) -> Outcome<CheckOutcome> {
-    let target = match helpable(state, agent, subject).await? {
-        Ok(target) => target,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
+    if let Err(refusal) = helpable(state, agent, subject).await? {
+        return Ok(Err(refusal));
+    }
     let Some(method_row) = methods::list_active(&state.db, subject)
         .await?
         .into_iter()
@@ -55,19 +55,8 @@ pub async fn verify_by_code(
         return Ok(Err(HelpRefusal::NoSuchMethod));
     };
     let now = state.clock.now();
-    // Counted and judged in one statement, before the code is looked at. The
-    // person's lockout is not used: a locked-out person is exactly who calls.
-    let within = rate_limits::hit(
-        state.db.pool(),
-        Hit {
-            bucket: &format!("caller_check:user:{}", target.id.0),
-            limit: CHECKS_PER_WINDOW,
-            window_secs: CHECK_WINDOW_SECS,
-            now,
-        },
-    )
-    .await?;
-    if !within {
+    // Counted and judged in one statement, before the code is looked at.
+    if !claim_check(state, subject, now).await? {
         return Ok(Err(HelpRefusal::TooManyChecks));
     }
     let checked = authenticator::check_code(state, subject, method, code, Purpose::Verify).await?;
@@ -78,17 +67,74 @@ pub async fn verify_by_code(
         CodeCheck::OutOfDate => ResultCode::OATHCodeOutOfDate,
         CodeCheck::NotFound | CodeCheck::Expired => return Ok(Err(HelpRefusal::NoSuchMethod)),
     };
-    let verified = checked == CodeCheck::Accepted;
+    let check = Check {
+        subject,
+        way: "app_code",
+        method_label: &method_row.name,
+        verified: checked == CodeCheck::Accepted,
+        result,
+        ip,
+    };
+    conclude(state, agent, check).await.map(Ok)
+}
+
+/// Claims one of the person's verification attempts (any agent, any way): counted
+/// and refused in one statement. The person's lockout is not used: a locked-out
+/// person is exactly who calls.
+pub(super) async fn claim_check(
+    state: &Services,
+    subject: UserId,
+    now: i64,
+) -> anyhow::Result<bool> {
+    rate_limits::hit(
+        state.db.pool(),
+        Hit {
+            bucket: &format!("caller_check:user:{}", subject.0),
+            limit: CHECKS_PER_WINDOW,
+            window_secs: CHECK_WINDOW_SECS,
+            now,
+        },
+    )
+    .await
+}
+
+/// One finished attempt to verify a caller, as recorded.
+pub(super) struct Check<'a> {
+    pub(super) subject: UserId,
+    /// `app_code`, `text_code` or `call_code`.
+    pub(super) way: &'a str,
+    pub(super) method_label: &'a str,
+    pub(super) verified: bool,
+    pub(super) result: ResultCode,
+    pub(super) ip: &'a str,
+}
+
+/// Records the attempt and its audit entry together; a success lets this agent act
+/// for this person for ten minutes.
+pub(super) async fn conclude(
+    state: &Services,
+    agent: &Helpdesk,
+    check: Check<'_>,
+) -> anyhow::Result<CheckOutcome> {
+    let Check {
+        subject,
+        way,
+        method_label,
+        verified,
+        result,
+        ip,
+    } = check;
+    let now = state.clock.now();
     let valid_until = verified.then_some(now + CALLER_VERIFICATION_SECS);
-    let how = format!("a code from \u{201c}{}\u{201d}", method_row.name);
+    let how = how_verified(way, method_label);
     let mut tx = state.db.begin().await?;
     caller_verifications::insert(
         &mut *tx,
         NewVerification {
             agent: agent.actor.id,
             subject,
-            way: "app_code",
-            method_label: &method_row.name,
+            way,
+            method_label,
             verified,
             result_code: result.code(),
             now,
@@ -117,10 +163,19 @@ pub async fn verify_by_code(
     };
     record(&mut *tx, now, agent, subject, action, &detail, ip).await?;
     tx.commit().await.context("committing a caller check")?;
-    Ok(Ok(match valid_until {
+    Ok(match valid_until {
         Some(until) => CheckOutcome::Verified { until },
         None => CheckOutcome::NotVerified(result),
-    }))
+    })
+}
+
+/// "a code from “Work phone”", "a text to “Mobile phone”": how a check was made.
+pub fn how_verified(way: &str, method_label: &str) -> String {
+    match way {
+        "text_code" => format!("a text to \u{201c}{method_label}\u{201d}"),
+        "call_code" => format!("a call to \u{201c}{method_label}\u{201d}"),
+        _ => format!("a code from \u{201c}{method_label}\u{201d}"),
+    }
 }
 
 /// Whether policy lets the action go ahead for this agent and person now: either

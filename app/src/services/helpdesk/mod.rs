@@ -6,6 +6,7 @@
 
 mod access_pass;
 mod caller_check;
+mod caller_phone_check;
 mod status;
 mod unlock;
 pub mod view_as;
@@ -14,7 +15,8 @@ pub use access_pass::{
     IssuedPass, PassAttempt, issue_by_admin, issue_by_helpdesk, normalise as normalise_pass,
     sign_in_with_pass,
 };
-pub use caller_check::{CALLER_VERIFICATION_SECS, CheckOutcome, verify_by_code};
+pub use caller_check::{CALLER_VERIFICATION_SECS, CheckOutcome, how_verified, verify_by_code};
+pub use caller_phone_check::{AgentRequest, send_phone_code, verify_by_phone_code};
 pub use status::person;
 pub use unlock::unlock;
 
@@ -25,7 +27,7 @@ use crate::store::users::UserRow;
 use crate::store::{Exec, UserId};
 
 /// Why a helpdesk action was not taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HelpRefusal {
     NoSuchPerson,
     /// Oneself, an administrator, or another agent (unless the agent is an admin).
@@ -38,6 +40,8 @@ pub enum HelpRefusal {
     NoSuchMethod,
     /// Too many verification attempts for this person; try again later.
     TooManyChecks,
+    /// The text or call to verify the caller was refused, or its code.
+    Phone(crate::services::phones::PhoneRefusal),
 }
 
 pub type Outcome<T = ()> = anyhow::Result<Result<T, HelpRefusal>>;

@@ -7,7 +7,8 @@ use super::why_not_helpable;
 use crate::domain::MethodKind;
 use crate::domain::ResultCode;
 use crate::domain::helpdesk::{
-    CallerCheckView, CallerVerifiedView, CodeMethodView, HelpdeskPersonView, HelpdeskPolicyView,
+    CallerCheckView, CallerVerifiedView, CodeMethodView, HelpdeskPersonView, HelpdeskPhoneView,
+    HelpdeskPolicyView,
 };
 use crate::services::caller::Helpdesk;
 use crate::services::time_format::utc_minutes;
@@ -54,7 +55,11 @@ pub async fn person(
             } else {
                 ""
             };
-            format!("{} ({ways}{by_org})", phone.type_label)
+            HelpdeskPhoneView {
+                method_id: phone.method_id,
+                description: format!("{} ({ways}{by_org})", phone.type_label),
+                takes_sms: phone.takes_sms,
+            }
         })
         .collect();
     let (sign_ins, _) = crate::store::sign_in_history::page(
@@ -68,7 +73,7 @@ pub async fn person(
     let verified = caller_verifications::live(state.db.pool(), agent.actor.id, id, now)
         .await?
         .map(|row| CallerVerifiedView {
-            how: format!("a code from \u{201c}{}\u{201d}", row.method_label),
+            how: super::how_verified(&row.way, &row.method_label),
             until: row.valid_until.map(utc_minutes).unwrap_or_default(),
         });
     let checks = caller_verifications::recent(&state.db, agent.actor.id, id, RECENT_CHECKS)
@@ -76,7 +81,7 @@ pub async fn person(
         .into_iter()
         .map(|row| CallerCheckView {
             when: utc_minutes(row.occurred_at),
-            how: format!("Code from \u{201c}{}\u{201d}", row.method_label),
+            how: capitalised(&super::how_verified(&row.way, &row.method_label)),
             verified: row.verified,
             result: ResultCode::from_code(row.result_code).map_or_else(
                 || row.result_code.to_string(),
@@ -131,4 +136,13 @@ pub async fn person(
         email: user.email,
         role: user.role,
     }))
+}
+
+/// "A text to …" for a table cell.
+fn capitalised(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

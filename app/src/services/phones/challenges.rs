@@ -59,7 +59,7 @@ pub async fn start(
     }
     let ip = who.ip.to_string();
     let now = state.clock.now();
-    let voice_mode = (channel == PhoneChannel::Voice).then_some(state.policy.phone.voice_mode);
+    let voice_mode = (channel == PhoneChannel::Voice).then_some(voice_mode_for(state, purpose));
     let token = voice_mode
         .is_some_and(VoiceMode::answered_by_keys)
         .then(random_token);
@@ -94,6 +94,7 @@ pub async fn start(
     let message = Outgoing {
         phone,
         channel,
+        purpose,
         challenge_id,
         keys_call: voice_mode.zip(token.as_deref()),
     };
@@ -124,6 +125,17 @@ pub async fn start(
     )))
 }
 
+/// How a call for `purpose` is answered: the policy's mode, except for the
+/// helpdesk, whose caller reads the spoken code to the agent (keys pressed on the
+/// call would prove nothing to the agent).
+fn voice_mode_for(state: &Services, purpose: ChallengePurpose) -> VoiceMode {
+    if purpose == ChallengePurpose::Helpdesk {
+        VoiceMode::Code
+    } else {
+        state.policy.phone.voice_mode
+    }
+}
+
 /// What the waiting page shows about a call or text.
 struct Shown {
     voice_mode: Option<VoiceMode>,
@@ -139,7 +151,12 @@ fn challenge_view(
     purpose: ChallengePurpose,
 ) -> PhoneChallengeView {
     let shown = phone.international.clone();
-    let number = if purpose == ChallengePurpose::SignIn {
+    // At sign-in the page is not yet the person's; the helpdesk sees phones by kind
+    // only. Both see the number masked.
+    let number = if matches!(
+        purpose,
+        ChallengePurpose::SignIn | ChallengePurpose::Helpdesk
+    ) {
         mask_e164(&phone.e164, &shown)
     } else {
         shown
@@ -211,6 +228,7 @@ pub async fn resend(
     let message = Outgoing {
         phone: &phone,
         channel,
+        purpose,
         challenge_id: challenge.id,
         keys_call: voice_mode.zip(token.as_deref()),
     };

@@ -1,7 +1,7 @@
 //! Queueing a text or a call for a challenge: a fresh code (its keyed hash kept,
 //! never the code) unless the call is answered with keys, sealed in the outbox.
 
-use super::Requester;
+use super::{ChallengePurpose, Requester};
 use crate::domain::PhoneChannel;
 use crate::domain::VoiceMode;
 use crate::providers::phone::CallScript;
@@ -20,6 +20,7 @@ fn sealing_context(recipient: &str) -> String {
 pub(super) struct Outgoing<'a> {
     pub(super) phone: &'a PhoneRow,
     pub(super) channel: PhoneChannel,
+    pub(super) purpose: ChallengePurpose,
     pub(super) challenge_id: i64,
     /// A call answered with keys: its mode and token (no code then).
     pub(super) keys_call: Option<(VoiceMode, &'a str)>,
@@ -36,6 +37,7 @@ pub(super) async fn send(
     let Outgoing {
         phone,
         channel,
+        purpose,
         challenge_id,
         keys_call,
     } = message;
@@ -61,10 +63,7 @@ pub(super) async fn send(
         (PhoneChannel::Sms, _) => {
             let code = PhoneCode::generate();
             let mac = state.keys.phone_code_mac(challenge_id, code.as_str());
-            let text = format!(
-                "{} is your MFA Portal code. It expires in 10 minutes. Never share it: the portal will never ask you for it by phone.",
-                code.as_str()
-            );
+            let text = text_for(purpose, code.as_str());
             (Some(mac), text)
         }
     };
@@ -83,6 +82,7 @@ pub(super) async fn send(
             recipient: &phone.e164,
             subject,
             body: &sealed,
+            sealed: true,
             now,
         },
     )
@@ -90,6 +90,20 @@ pub(super) async fn send(
     phone_challenges::set_code(&mut **tx, challenge_id, code_mac.as_deref(), outbox_id, now)
         .await?;
     Ok(())
+}
+
+/// The text carrying `code`. Only the helpdesk's code is meant to be read out, and
+/// only to the agent the person called; every other code is never to be shared.
+fn text_for(purpose: ChallengePurpose, code: &str) -> String {
+    if purpose == ChallengePurpose::Helpdesk {
+        format!(
+            "{code} is the code to read to the MFA Portal helpdesk agent you called. It expires in 10 minutes and cannot sign anyone in. If you did not call the helpdesk, do not share it."
+        )
+    } else {
+        format!(
+            "{code} is your MFA Portal code. It expires in 10 minutes. Never share it: the portal will never ask you for it by phone."
+        )
+    }
 }
 
 /// Opens a queued text's or call's body for the delivery worker.
