@@ -93,6 +93,10 @@ pub async fn view(state: &Services, _admin: &Admin) -> anyhow::Result<DashboardV
                 value: coverage.with_app,
             },
             Bar {
+                label: "Hardware token".to_owned(),
+                value: coverage.with_token,
+            },
+            Bar {
                 label: "Phone".to_owned(),
                 value: coverage.with_phone,
             },

@@ -44,6 +44,8 @@ pub struct Coverage {
     pub users: i64,
     pub with_method: i64,
     pub with_app: i64,
+    /// An assigned OATH hardware token (a `totp` method whose seed came from a token).
+    pub with_token: i64,
     pub with_phone: i64,
     /// MFA enforced and no active method.
     pub enforced_unregistered: i64,
@@ -52,12 +54,18 @@ pub struct Coverage {
 }
 
 const ACTIVE: &str = "SELECT 1 FROM mfa_methods m WHERE m.user_id = u.id AND m.status = 'active'";
+/// The method `m` is an assigned hardware token (`hardware_tokens.method_id` is unique,
+/// so this is an index lookup).
+const TOKEN: &str = "SELECT 1 FROM hardware_tokens h WHERE h.method_id = m.id";
 
 pub async fn coverage(db: &Db) -> anyhow::Result<Coverage> {
     let sql = format!(
         "SELECT COUNT(*) AS users, \
          COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE}) THEN 1 ELSE 0 END), 0) AS with_method, \
-         COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE} AND m.kind = 'totp') THEN 1 ELSE 0 END), 0) AS with_app, \
+         COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE} AND m.kind = 'totp' AND NOT EXISTS ({TOKEN})) \
+           THEN 1 ELSE 0 END), 0) AS with_app, \
+         COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE} AND m.kind = 'totp' AND EXISTS ({TOKEN})) \
+           THEN 1 ELSE 0 END), 0) AS with_token, \
          COALESCE(SUM(CASE WHEN EXISTS ({ACTIVE} AND m.kind = 'phone') THEN 1 ELSE 0 END), 0) AS with_phone, \
          COALESCE(SUM(CASE WHEN u.mfa_state = 'enforced' AND NOT EXISTS ({ACTIVE}) THEN 1 ELSE 0 END), 0) \
            AS enforced_unregistered, \

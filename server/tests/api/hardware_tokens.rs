@@ -205,6 +205,19 @@ async fn a_time_based_token_is_assigned_with_one_code_and_signs_its_person_in() 
         audit,
         ("root".to_owned(), "added the hardware token T-1".to_owned())
     );
+    // The dashboard counts the token as a token, not as an authenticator app.
+    let res = t.post_form(&root, "/api/admin_dashboard", &[]).await;
+    let coverage = res.json::<Value>().await.unwrap()["coverage"].clone();
+    let bar = |label: &str| {
+        coverage
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["label"] == label)
+            .map(|b| b["value"].as_i64().unwrap())
+    };
+    assert_eq!(bar("Hardware token"), Some(1));
+    assert_eq!(bar("Authenticator app"), Some(0));
 
     t.mfa_on(dana).await;
     let method = method_of(&t, "T-1").await;
