@@ -19,19 +19,27 @@ pub async fn email(state: &Services, notice: Notice<'_>) -> anyhow::Result<()> {
 
 /// Queues the e-mail on `exec`: on a transaction it goes only if the change lands.
 pub async fn email_in<'e>(exec: impl Exec<'e>, now: i64, notice: Notice<'_>) -> anyhow::Result<()> {
-    outbox::enqueue(
-        exec,
-        NewMessage {
-            channel: OutboxChannel::Email,
-            user: Some(notice.user),
-            recipient: notice.email,
-            subject: notice.subject,
-            body: notice.body,
-            sealed: false,
-            now,
-        },
-    )
-    .await?;
+    enqueue(exec, now, &notice, notice.body, false).await
+}
+
+/// Queues `notice` with `body` as stored (sealed or not).
+async fn enqueue<'e>(
+    exec: impl Exec<'e>,
+    now: i64,
+    notice: &Notice<'_>,
+    body: &str,
+    sealed: bool,
+) -> anyhow::Result<()> {
+    let message = NewMessage {
+        channel: OutboxChannel::Email,
+        user: Some(notice.user),
+        recipient: notice.email,
+        subject: notice.subject,
+        body,
+        sealed,
+        now,
+    };
+    outbox::enqueue(exec, message).await?;
     Ok(())
 }
 
@@ -49,20 +57,7 @@ pub async fn secret_email_in<'e>(
     notice: Notice<'_>,
 ) -> anyhow::Result<()> {
     let sealed = keys.seal(notice.body.as_bytes(), &sealing_context(notice.email))?;
-    outbox::enqueue(
-        exec,
-        NewMessage {
-            channel: OutboxChannel::Email,
-            user: Some(notice.user),
-            recipient: notice.email,
-            subject: notice.subject,
-            body: &sealed,
-            sealed: true,
-            now,
-        },
-    )
-    .await?;
-    Ok(())
+    enqueue(exec, now, &notice, &sealed, true).await
 }
 
 /// The body of a queued e-mail as it is sent: opened when it was sealed.

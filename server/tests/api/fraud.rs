@@ -1,11 +1,10 @@
 //! "This wasn't me": the report, the admins' alert e-mail, and securing the account.
 
-use crate::helpers::{PASSWORD, TestApp, new_client, spawn, spawn_with};
+use crate::helpers::{PASSWORD, TestApp, new_client, spawn};
 use crate::history::history;
-use crate::smtp_server::SmtpServer;
+use crate::smtp_server::{SmtpServer, spawn_mailing_to};
 use crate::totp_helpers::{remembered_browser, user_with_app};
 use app::domain::Role;
-use app::providers::mail::SmtpTls;
 use app::store::fraud_reports;
 use app::store::testing::audit;
 use reqwest::{Client, StatusCode};
@@ -39,11 +38,7 @@ async fn verify_app_password(t: &TestApp, password: &str) -> StatusCode {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_reaches_the_configured_addresses_by_mail_without_secrets() {
     let smtp = SmtpServer::start();
-    let t = spawn_with(|c| {
-        c.smtp_host = Some("127.0.0.1".into());
-        c.smtp_port = smtp.port;
-        c.smtp_tls = SmtpTls::None;
-        c.outbox_poll_seconds = 1;
+    let t = spawn_mailing_to(&smtp, |c| {
         c.fraud_alert_addresses = vec!["security@example.com".into(), "soc@example.com".into()];
     })
     .await;

@@ -4,7 +4,7 @@
 
 use crate::helpers::{PASSWORD, TestApp, new_client};
 use crate::phone_helpers::{
-    MOBILE_E164, code_in, newest_id, newest_message, spawn_dev, user_with_phone,
+    MOBILE_E164, code_in, newest_id, newest_message, spawn_dev, user_with_phone, verify_phone_code,
 };
 use crate::totp_helpers::{error_of, invalid_message, password_step};
 use app::domain::Role;
@@ -102,29 +102,9 @@ async fn a_caller_is_verified_by_a_texted_code_that_cannot_sign_in_or_be_used_tw
     // colleague's check.
     let browser = new_client();
     password_step(&t, &browser, "dana").await;
-    let res = t
-        .post_form(
-            &browser,
-            "/api/verify_phone_sign_in",
-            &[
-                ("challenge_id", &challenge),
-                ("code", &code),
-                ("purpose", "sign_in"),
-            ],
-        )
-        .await;
+    let res = verify_phone_code(&t, &browser, &challenge, &code, "sign_in").await;
     assert_eq!(error_of(res).await, "PhoneChallengeOver");
-    let res = t
-        .post_form(
-            &browser,
-            "/api/verify_phone_sign_in",
-            &[
-                ("challenge_id", &challenge),
-                ("code", &code),
-                ("purpose", "helpdesk"),
-            ],
-        )
-        .await;
+    let res = verify_phone_code(&t, &browser, &challenge, &code, "helpdesk").await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let colleague = signed_in_agent(&t, "agent2").await;
     let res = check(&t, &colleague, dana, &challenge, &code).await;

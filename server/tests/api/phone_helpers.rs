@@ -188,6 +188,22 @@ pub async fn user_with_phone_via_gateway(
     user
 }
 
+/// Posts a code for the challenge `id` as the phone page does, for `purpose`.
+pub async fn verify_phone_code(
+    t: &TestApp,
+    client: &Client,
+    id: &str,
+    code: &str,
+    purpose: &str,
+) -> reqwest::Response {
+    t.post_form(
+        client,
+        "/api/verify_phone_sign_in",
+        &[("challenge_id", id), ("code", code), ("purpose", purpose)],
+    )
+    .await
+}
+
 /// Confirms identity for the signed-in `client` with a text to their first phone.
 pub async fn confirm_by_text(t: &TestApp, client: &Client) {
     let info: serde_json::Value = t
@@ -218,17 +234,7 @@ pub async fn confirm_by_text(t: &TestApp, client: &Client) {
     let challenge: serde_json::Value = res.json().await.unwrap();
     let code = code_in(&newest_message(t, "sms", MOBILE_E164, before).await.body);
     let id = challenge["challenge_id"].as_i64().unwrap().to_string();
-    let res = t
-        .post_form(
-            client,
-            "/api/verify_phone_sign_in",
-            &[
-                ("challenge_id", &id),
-                ("code", &code),
-                ("purpose", "confirm"),
-            ],
-        )
-        .await;
+    let res = verify_phone_code(t, client, &id, &code, "confirm").await;
     assert_eq!(
         res.status(),
         StatusCode::OK,

@@ -3,10 +3,9 @@
 //! signs in; the link works once (also under a burst), a newer link replaces it, it
 //! expires by the clock, and its token is never stored or left in the outbox.
 
-use crate::helpers::{PASSWORD, TestApp, new_client, spawn_with};
-use crate::smtp_server::{SmtpServer, readable};
+use crate::helpers::{PASSWORD, TestApp, new_client};
+use crate::smtp_server::{SmtpServer, readable, spawn_mailing_to};
 use app::domain::Role;
-use app::providers::mail::SmtpTls;
 use app::store::UserId;
 use futures_util::future::join_all;
 use reqwest::{Client, Response, StatusCode};
@@ -15,13 +14,7 @@ use std::time::{Duration, Instant};
 
 async fn with_mail() -> (SmtpServer, TestApp) {
     let smtp = SmtpServer::start();
-    let t = spawn_with(|c| {
-        c.smtp_host = Some("127.0.0.1".into());
-        c.smtp_port = smtp.port;
-        c.smtp_tls = SmtpTls::None;
-        c.outbox_poll_seconds = 1;
-    })
-    .await;
+    let t = spawn_mailing_to(&smtp, |_| {}).await;
     (smtp, t)
 }
 

@@ -101,3 +101,20 @@ pub fn readable(message: &str) -> String {
         .expect("a quoted-printable body");
     String::from_utf8_lossy(&decoded).into_owned()
 }
+
+/// The portal on a fresh database, sending its mail to `smtp` at once (and `more`
+/// settings of the test's own).
+pub async fn spawn_mailing_to(
+    smtp: &SmtpServer,
+    more: impl FnOnce(&mut server::config::Config),
+) -> crate::helpers::TestApp {
+    let port = smtp.port;
+    crate::helpers::spawn_with(move |c| {
+        c.smtp_host = Some("127.0.0.1".into());
+        c.smtp_port = port;
+        c.smtp_tls = app::providers::mail::SmtpTls::None;
+        c.outbox_poll_seconds = 1;
+        more(c);
+    })
+    .await
+}
