@@ -84,9 +84,7 @@ async fn check(t: &TestApp, agent: &Client, user: UserId, challenge: &str, code:
 }
 
 async fn audit_of(t: &TestApp, user: UserId) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT action, detail FROM audit_log WHERE subject_user_id = $1 ORDER BY id")
-        .bind(user.0)
-        .fetch_all(t.app.state.db.pool())
+    app::store::testing::audit::entries_for(&t.app.state.db, user)
         .await
         .unwrap()
 }

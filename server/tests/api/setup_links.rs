@@ -91,9 +91,7 @@ async fn set_password(t: &TestApp, client: &Client, token: &str, password: &str)
 }
 
 async fn actions(t: &TestApp, user: UserId) -> Vec<String> {
-    sqlx::query_scalar("SELECT action FROM audit_log WHERE subject_user_id = $1 ORDER BY id")
-        .bind(user.0)
-        .fetch_all(t.app.state.db.pool())
+    app::store::testing::audit::actions_for(&t.app.state.db, user)
         .await
         .unwrap()
 }

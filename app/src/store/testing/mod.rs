@@ -16,6 +16,17 @@ pub mod audit {
             .await
             .context("listing audit entries")
     }
+
+    /// (action, detail) of the entries about a subject, oldest first.
+    pub async fn entries_for(db: &Db, subject: UserId) -> anyhow::Result<Vec<(String, String)>> {
+        sqlx::query_as(
+            "SELECT action, detail FROM audit_log WHERE subject_user_id = $1 ORDER BY id",
+        )
+        .bind(subject)
+        .fetch_all(db.pool())
+        .await
+        .context("listing audit entries")
+    }
 }
 
 pub mod outbox {
