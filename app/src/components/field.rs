@@ -2,6 +2,11 @@
 
 use leptos::prelude::*;
 
+/// The hint under every field where a person chooses a password (the rules of
+/// `services::password_policy`).
+pub const NEW_PASSWORD_HINT: &str =
+    "At least 8 characters. Long phrases are good; common passwords and your name are refused.";
+
 #[component]
 pub fn TextField(
     name: &'static str,

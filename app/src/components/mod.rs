@@ -30,7 +30,7 @@ pub use bar_chart::BarChart;
 pub use code_field::CodeField;
 pub use confirm_identity::{AddAfterConfirming, ConfirmIdentityForm, ConfirmWays};
 pub use default_method::DefaultMethodSection;
-pub use field::TextField;
+pub use field::{NEW_PASSWORD_HINT, TextField};
 pub use header::Header;
 pub use island::island_hydrating;
 pub use layout::{AreaLayout, PortalLayout};

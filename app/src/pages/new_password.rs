@@ -33,7 +33,7 @@ fn NewPasswordForm() -> impl IntoView {
                 label="New password"
                 kind="password"
                 autocomplete="new-password"
-                hint="At least 8 characters. Long phrases are good; common passwords and your name are refused."
+                hint=crate::components::NEW_PASSWORD_HINT
                 error=field_error
             />
             <button type="submit" class="btn btn-primary">"Save and continue"</button>

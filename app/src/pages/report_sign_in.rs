@@ -138,7 +138,7 @@ fn SecureAccountForm(report_id: i64) -> impl IntoView {
                             label="New password"
                             kind="password"
                             autocomplete="new-password"
-                            hint="At least 8 characters. Long phrases are good; common passwords and your name are refused."
+                            hint=crate::components::NEW_PASSWORD_HINT
                             error=field("new_password")
                         />
                         <div class="button-row">

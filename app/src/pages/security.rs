@@ -212,7 +212,7 @@ fn PasswordSection() -> impl IntoView {
                     label="New password"
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 8 characters. Long phrases are good; common passwords and your name are refused."
+                    hint=crate::components::NEW_PASSWORD_HINT
                     error=field("new_password")
                 />
                 <button type="submit" class="btn">"Change password"</button>

@@ -49,7 +49,7 @@ fn SetupForm(token: String) -> impl IntoView {
                 label="Your password"
                 kind="password"
                 autocomplete="new-password"
-                hint="At least 8 characters. Long phrases are good; common passwords and your name are refused."
+                hint=crate::components::NEW_PASSWORD_HINT
                 error=field_error
             />
             <button type="submit" class="btn btn-primary">"Save my password"</button>

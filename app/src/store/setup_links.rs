@@ -74,16 +74,3 @@ pub async fn claim<'e>(exec: impl Exec<'e>, id: i64, now: i64) -> anyhow::Result
     .context("using a set-up link")?;
     Ok(done.rows_affected() == 1)
 }
-
-/// When the person's newest live link expires, if one works.
-pub async fn live_until(db: &Db, user: UserId, now: i64) -> anyhow::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "SELECT MAX(expires_at) FROM setup_links WHERE user_id = $1 AND used_at IS NULL \
-         AND revoked_at IS NULL AND expires_at > $2",
-    )
-    .bind(user.0)
-    .bind(now)
-    .fetch_one(db.pool())
-    .await
-    .context("reading live set-up links")
-}
