@@ -2,6 +2,7 @@
 // development mode, reads the demo accounts it prints, and waits until it is ready.
 // Teardown stops it and checks that no demo password reached the server's log.
 import { spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { connect, createServer } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,7 +97,9 @@ export default async function globalSetup() {
   const reporter = await addUser(binary, env, "e2e-reporter", "reporter", ["--mfa-state", "disabled"]);
   const phone = await addUser(binary, env, "e2e-phone", "phone", []);
   const caller = await addUser(binary, env, "e2e-caller", "caller", ["--mfa-state", "disabled"]);
-  const added = [extra, enforced, reporter, phone, caller];
+  const push = await addUser(binary, env, "e2e-push", "push", []);
+  const pushFraud = await addUser(binary, env, "e2e-push-fraud", "push-fraud", []);
+  const added = [extra, enforced, reporter, phone, caller, push, pushFraud];
   writeFileSync(join(runDir, "demo.json"), JSON.stringify([...accounts, ...added]));
   process.env.E2E_BASE_URL = baseUrl;
 
@@ -134,7 +137,21 @@ function serverEnv(port: number, baseUrl: string, dataDir: string, siteRoot: str
     MFA_PORTAL_SMTP_PORT: process.env.E2E_SMTP_PORT ?? "25",
     MFA_PORTAL_SMTP_TLS: "none",
     MFA_PORTAL_OUTBOX_POLL_SECONDS: "1",
+    // Web Push on, so the web authenticator offers it (no browser subscribes: the
+    // test browser has no push service to reach).
+    MFA_PORTAL_VAPID_PRIVATE_KEY_FILE: vapidKeyFile(dataDir),
+    MFA_PORTAL_VAPID_SUBJECT: "mailto:security@example.com",
   };
+}
+
+/** A P-256 key in a SEC1 PEM file, as `openssl ecparam -genkey` writes it. */
+function vapidKeyFile(dataDir: string): string {
+  const path = join(dataDir, "vapid.pem");
+  if (!existsSync(path)) {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    writeFileSync(path, privateKey.export({ type: "sec1", format: "pem" }), { mode: 0o600 });
+  }
+  return path;
 }
 
 /** An extra account made with the command line, for tests that change its methods. */

@@ -4,9 +4,9 @@
 use crate::pages::{
     AccountPage, AdminAuditPage, AdminFraudPage, AdminImportJobPage, AdminImportPage,
     AdminNewPersonPage, AdminPage, AdminPeoplePage, AdminPersonPage, AdminPoliciesPage,
-    AdminTokensPage, DevPhonePage, HelpdeskPage, HelpdeskPersonPage, HomePage, NewPasswordPage,
-    NotFoundPage, PassSignInPage, RegisterPage, ReportSignInPage, SecondStepPage, SecurityPage,
-    SetupDonePage, SetupPage, SignInHistoryPage, SignInPage,
+    AdminTokensPage, AuthenticatorPage, DevPhonePage, HelpdeskPage, HelpdeskPersonPage, HomePage,
+    NewPasswordPage, NotFoundPage, PassSignInPage, RegisterPage, ReportSignInPage, SecondStepPage,
+    SecurityPage, SetupDonePage, SetupPage, SignInHistoryPage, SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in/new-password") view=NewPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in/pass") view=PassSignInPage ssr=SsrMode::Async />
                 <Route path=path!("/set-up") view=SetupPage ssr=SsrMode::Async />
+                <Route path=path!("/authenticator") view=AuthenticatorPage ssr=SsrMode::Async />
                 <Route path=path!("/set-up/done") view=SetupDonePage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/security") view=SecurityPage ssr=SsrMode::Async />

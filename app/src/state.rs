@@ -1,6 +1,7 @@
 //! What every request handler on the server shares.
 
 use crate::domain::{MfaState, VoiceMode};
+use crate::providers::web_push::WebPushSender;
 use crate::services::Clock;
 use crate::services::passwords::PasswordHasher;
 use crate::services::portal_settings::PortalSettings;
@@ -68,6 +69,10 @@ pub struct Services {
     pub keys: Arc<Keys>,
     /// Wakes the phone delivery worker when a text or call is queued.
     pub phone_outbox: Arc<tokio::sync::Notify>,
+    /// Wakes sign-in pages waiting on an app notification when a device answers.
+    pub push_answers: Arc<tokio::sync::Notify>,
+    /// Web Push to web authenticators, where a VAPID key is configured.
+    pub web_push: Option<Arc<WebPushSender>>,
 }
 
 /// The web process's state: the services and what Leptos needs to render.

@@ -30,7 +30,7 @@ test("add a phone, make texts the default, sign in by text, and plan a trip", as
   await expect(page.getByRole("heading", { level: 1, name: "More information required" })).toBeVisible();
   await hydrated(page);
   await page.getByText("Use my phone instead").click();
-  const adding = page.locator("details.other-ways");
+  const adding = page.locator("details.other-ways", { hasText: "Use my phone instead" });
   await expect(adding).toContainText("weaker than an authenticator app");
   await expect(adding.getByLabel("Country or region")).toHaveValue("NL");
   await adding.getByLabel("Phone number").fill("0900 1234567");

@@ -3,7 +3,7 @@ import { expect, type Page } from "@playwright/test";
 import { appendFileSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
-export type DemoAccount = { role: "user" | "helpdesk" | "admin" | "extra" | "enforced" | "reporter" | "phone" | "caller"; username: string; password: string };
+export type DemoAccount = { role: "user" | "helpdesk" | "admin" | "extra" | "enforced" | "reporter" | "phone" | "caller" | "push" | "push-fraud"; username: string; password: string };
 
 export function demoAccount(role: DemoAccount["role"]): DemoAccount {
   const accounts: DemoAccount[] = JSON.parse(readFileSync(resolve(__dirname, "../.run/demo.json"), "utf8"));

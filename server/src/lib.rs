@@ -18,6 +18,7 @@ pub mod logging;
 pub mod mail_worker;
 pub mod middleware;
 pub mod phone_worker;
+pub mod push_device;
 pub mod routes;
 pub mod startup;
 pub mod voice_webhook;

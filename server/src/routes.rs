@@ -50,6 +50,14 @@ pub fn router(state: AppState, config: &Config, sessions: SessionBackend) -> Rou
             axum::routing::post(crate::api_v1::verify_app_password),
         )
         .route(
+            crate::push_device::DEVICE_PATH,
+            get(crate::push_device::poll).post(crate::push_device::post),
+        )
+        .route(
+            crate::push_device::WEB_PUSH_PATH,
+            get(crate::push_device::web_push_key).post(crate::push_device::web_push_subscribe),
+        )
+        .route(
             crate::history_export::EXPORT_PATH,
             get(crate::history_export::export_history),
         )

@@ -6,6 +6,7 @@ use crate::database::{self, SessionBackend};
 use crate::demo::{self, DemoAccount};
 use crate::routes;
 use anyhow::Context;
+use app::providers::web_push::{WebPushSender, WebPushSettings};
 use app::services::passwords::PasswordHasher;
 use app::services::portal_settings::PortalSettings;
 use app::services::secret_box::Keys;
@@ -129,9 +130,30 @@ pub async fn app_state(
             hasher,
             keys: Arc::new(Keys::from_master(&master_key)),
             phone_outbox: Arc::new(tokio::sync::Notify::new()),
+            push_answers: Arc::new(tokio::sync::Notify::new()),
+            web_push: web_push_sender(config)?,
         },
         leptos_options: leptos_options(config),
     })
+}
+
+/// The Web Push sender, where a VAPID key file is configured.
+fn web_push_sender(config: &Config) -> anyhow::Result<Option<Arc<WebPushSender>>> {
+    let Some(path) = &config.vapid_private_key_file else {
+        return Ok(None);
+    };
+    let private_key = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path)
+            .with_context(|| format!("reading vapid_private_key_file {}", path.display()))?,
+    );
+    let sender = WebPushSender::new(WebPushSettings {
+        private_key,
+        subject: config.vapid_subject(),
+        services: config.web_push_services.clone(),
+        timeout: Duration::from_secs(10),
+    })
+    .with_context(|| format!("vapid_private_key_file {}", path.display()))?;
+    Ok(Some(Arc::new(sender)))
 }
 
 fn security_policy(config: &Config) -> anyhow::Result<SecurityPolicy> {

@@ -20,6 +20,7 @@ pub mod import;
 pub mod mfa;
 pub mod phones;
 pub mod policies;
+pub mod push;
 #[cfg(feature = "ssr")]
 pub mod responses;
 pub mod security;

@@ -164,6 +164,10 @@ mod server_side {
                 "password",
                 "Confirm with a code sent to your phone instead.",
             ),
+            ConfirmRefusal::UsePush => AppError::invalid(
+                "password",
+                "Confirm with a notification to your authenticator app instead.",
+            ),
             ConfirmRefusal::CodeMalformed(message) => AppError::invalid("code", message),
             ConfirmRefusal::NoMethod => AppError::MethodNotFound,
             ConfirmRefusal::Code(refusal) => code_refusal_error(refusal),

@@ -1,11 +1,12 @@
 //! "Confirm it's you" before changing sign-in methods: a code from an app, else a
-//! text or call to a phone, or the password while no method exists yet.
+//! notification to an app, else a text or call to a phone, or the password while no
+//! method exists yet.
 
-use super::{CodeField, FormAlert, PhoneChallengeStep, TextField, reload_page};
+use super::{CodeField, FormAlert, PhoneChallengeStep, PushPromptStep, TextField, reload_page};
 use crate::api::phones::StartPhoneSignIn;
 use crate::api::security::ConfirmIdentity;
 use crate::domain::views::{MethodView, PhoneView};
-use crate::domain::{ChallengePurpose, PhoneChannel};
+use crate::domain::{ChallengePurpose, PhoneChannel, PushPurpose};
 use leptos::prelude::*;
 
 /// What the person can confirm with: their apps first, else their phones, else the
@@ -14,6 +15,8 @@ use leptos::prelude::*;
 pub struct ConfirmWays {
     pub methods: Vec<MethodView>,
     pub phones: Vec<PhoneView>,
+    /// An app that takes notifications (used when no app shows codes).
+    pub push: bool,
 }
 
 #[component]
@@ -30,6 +33,12 @@ pub fn ConfirmIdentityForm(ways: ConfirmWays, on_done: Callback<()>) -> impl Int
         }
     });
     let first_method = ways.methods.first().map(|m| m.id);
+    if first_method.is_none() && ways.push {
+        return view! {
+            <PushPromptStep purpose=PushPurpose::Confirm on_done />
+        }
+        .into_any();
+    }
     if first_method.is_none()
         && let Some(phone) = ways.phones.first().cloned()
     {

@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 mod add_authenticator;
+mod add_push_device;
 mod admin_nav;
 mod alert;
 mod app_passwords;
@@ -16,12 +17,14 @@ mod layout;
 mod loaded;
 mod phone_challenge;
 mod phones;
+mod push_prompt;
 mod reload;
 mod sessions;
 mod status;
 mod table_card;
 
 pub use add_authenticator::AddAuthenticator;
+pub use add_push_device::{AddPushDevice, web_authenticator_link};
 pub use admin_nav::AdminNav;
 pub use alert::{ErrorAlert, FormAlert};
 pub use app_passwords::AppPasswordsSection;
@@ -37,6 +40,7 @@ pub use layout::{AreaLayout, PortalLayout};
 pub use loaded::Loaded;
 pub use phone_challenge::PhoneChallengeStep;
 pub use phones::{AddPhoneForm, PhonesSection, SelectField};
+pub use push_prompt::PushPromptStep;
 pub use reload::{go_to, reload_page};
 pub use sessions::SessionsSection;
 pub use status::set_status;

@@ -77,6 +77,18 @@ pub enum AppError {
         "Calls and texts to you are blocked because a sign-in was reported as fraud. Contact your helpdesk."
     )]
     PhonePromptsBlocked,
+    #[error(
+        "Notifications to your app are blocked because a sign-in was reported as fraud. Contact your helpdesk."
+    )]
+    PushPromptsBlocked,
+    #[error(
+        "Too many notifications were sent in the last 15 minutes. Wait a while, or use another method."
+    )]
+    PushLimit,
+    #[error("You have no app set up for notifications. Use another method.")]
+    PushNoDevice,
+    #[error("This notification is not open any more. Send another, or use another method.")]
+    PushPromptOver,
     #[error("There is nothing here.")]
     NotFound,
     #[error("That trip is not planned any more. Reload the page.")]
@@ -171,13 +183,18 @@ impl AppError {
             | Self::PhoneCodeIncorrect
             | Self::PhoneCodeExpired
             | Self::PhoneTooManyTries
-            | Self::PhoneChallengeOver => 400,
+            | Self::PhoneChallengeOver
+            | Self::PushNoDevice
+            | Self::PushPromptOver => 400,
             Self::MethodNotAllowed
             | Self::PhoneSetByOrganisation
             | Self::PhonePromptsBlocked
+            | Self::PushPromptsBlocked
             | Self::NotHelpable
             | Self::NotAllowedByPolicy => 403,
-            Self::PhoneLimit | Self::ResendTooSoon { .. } | Self::ResendLimit => 429,
+            Self::PhoneLimit | Self::PushLimit | Self::ResendTooSoon { .. } | Self::ResendLimit => {
+                429
+            }
             Self::SignInExpired | Self::ReauthenticationRequired => 401,
             Self::MethodNotFound
             | Self::SignInEventNotFound

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-const MAX_CHARS: usize = 64;
+pub const MAX_CHARS: usize = 64;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MethodName(String);

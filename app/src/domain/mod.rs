@@ -18,6 +18,7 @@ pub mod otp_code;
 #[cfg(feature = "ssr")]
 pub mod phone_number;
 pub mod policy;
+pub mod push;
 pub mod result_code;
 pub mod role;
 pub mod sign_in_method;
@@ -34,6 +35,10 @@ pub use method_name::MethodName;
 pub use otp_code::OtpCode;
 #[cfg(feature = "ssr")]
 pub use phone_number::PhoneNumber;
+pub use push::{
+    PushActivation, PushApproval, PushChallengeState, PushEnrolmentView, PushPromptView,
+    PushPurpose,
+};
 pub use result_code::ResultCode;
 pub use role::{MfaState, Role};
 pub use sign_in_method::{MethodKind, PhoneChannel, PhoneType, SignInMethod, VoiceMode};

@@ -45,6 +45,8 @@ crate::text_enum! {
         /// An authenticator app (TOTP).
         Totp = "totp",
         Phone = "phone",
+        /// An app that approves notifications (the privacyIDEA PUSH protocol).
+        Push = "push",
     }
 }
 
@@ -53,6 +55,7 @@ impl MethodKind {
         match self {
             MethodKind::Totp => "Authenticator app",
             MethodKind::Phone => "Phone",
+            MethodKind::Push => "Authenticator app with notifications",
         }
     }
 }

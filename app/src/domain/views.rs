@@ -96,7 +96,10 @@ pub struct SessionView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecuritySummary {
+    /// Authenticator apps that show codes.
     pub methods: Vec<MethodView>,
+    /// Authenticator apps that approve notifications.
+    pub push_devices: Vec<MethodView>,
     pub devices: Vec<DeviceView>,
     /// Where the person is signed in, this browser first.
     pub sessions: Vec<SessionView>,
@@ -254,6 +257,8 @@ pub struct SecondStepView {
     /// Authenticator apps.
     pub methods: Vec<MethodView>,
     pub phones: Vec<SecondStepPhone>,
+    /// Whether a notification to the person's app is offered.
+    pub push: bool,
     /// What to start with: the default, or travel mode's.
     pub start: Option<super::SignInMethod>,
     /// 0 when remembering devices is off.

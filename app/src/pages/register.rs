@@ -2,7 +2,9 @@
 //! exists yet, so one must be registered before the portal opens.
 
 use crate::api::phones::phone_setup;
-use crate::components::{AddAuthenticator, AddPhoneForm, AuthFrame, go_to, island_hydrating};
+use crate::components::{
+    AddAuthenticator, AddPhoneForm, AddPushDevice, AuthFrame, go_to, island_hydrating,
+};
 use crate::domain::views::PhoneSetupView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +16,10 @@ pub fn RegisterPage() -> impl IntoView {
         <AuthFrame title="More information required" wide=true>
                 <p class="lede">"Your organisation needs more information to keep your account secure. Set up an authenticator app on your phone; you will use it every time you sign in."</p>
                 <RegisterAuthenticator />
+                <details class="other-ways">
+                    <summary>"Use an app that approves notifications"</summary>
+                    <RegisterPushDevice />
+                </details>
                 <PhoneInstead />
                 <p class="muted small"><a href="/sign-in">"Cancel and sign in again"</a></p>
         </AuthFrame>
@@ -25,6 +31,14 @@ pub fn RegisterPage() -> impl IntoView {
 fn RegisterAuthenticator() -> impl IntoView {
     island_hydrating();
     view! { <AddAuthenticator /> }
+}
+
+/// An app with notifications (or the web authenticator); once its test
+/// notification is approved, the sign-in is complete.
+#[island(lazy)]
+fn RegisterPushDevice() -> impl IntoView {
+    island_hydrating();
+    view! { <AddPushDevice on_done=go_to("/account") /> }
 }
 
 /// "Use my phone instead", where texts or calls are allowed: the phone, once

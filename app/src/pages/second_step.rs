@@ -4,10 +4,10 @@
 use crate::api::mfa::{VerifySecondStep, second_step};
 use crate::api::phones::StartPhoneSignIn;
 use crate::components::{
-    AuthFrame, CodeField, FormAlert, PhoneChallengeStep, go_to, island_hydrating,
+    AuthFrame, CodeField, FormAlert, PhoneChallengeStep, PushPromptStep, go_to, island_hydrating,
 };
 use crate::domain::views::SecondStepView;
-use crate::domain::{AppError, ChallengePurpose, PhoneChannel, SignInMethod};
+use crate::domain::{AppError, ChallengePurpose, PhoneChannel, PushPurpose, SignInMethod};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -42,15 +42,19 @@ struct Way {
 }
 
 fn ways(view: &SecondStepView) -> Vec<Way> {
-    let mut all: Vec<Way> = view
-        .methods
-        .iter()
-        .map(|m| Way {
-            method: SignInMethod::AppCode,
-            method_id: m.id,
-            label: format!("Use a code from \u{201c}{}\u{201d}", m.name),
-        })
-        .collect();
+    let mut all: Vec<Way> = Vec::new();
+    if view.push {
+        all.push(Way {
+            method: SignInMethod::AppNotification,
+            method_id: 0,
+            label: "Approve a notification in my authenticator app".to_owned(),
+        });
+    }
+    all.extend(view.methods.iter().map(|m| Way {
+        method: SignInMethod::AppCode,
+        method_id: m.id,
+        label: format!("Use a code from \u{201c}{}\u{201d}", m.name),
+    }));
     for phone in &view.phones {
         if phone.sms {
             all.push(Way {
@@ -69,7 +73,9 @@ fn ways(view: &SecondStepView) -> Vec<Way> {
     }
     // The default (or travel mode's method) first.
     let preferred = match view.start {
-        Some(method @ (SignInMethod::Sms | SignInMethod::PhoneCall)) => method,
+        Some(
+            method @ (SignInMethod::Sms | SignInMethod::PhoneCall | SignInMethod::AppNotification),
+        ) => method,
         _ => SignInMethod::AppCode,
     };
     all.sort_by_key(|w| w.method != preferred);
@@ -113,6 +119,8 @@ fn CodeStep(view: SecondStepView) -> impl IntoView {
             if way.method == SignInMethod::AppCode {
                 let name = names.iter().find(|(id, _)| *id == way.method_id).map(|(_, n)| n.clone()).unwrap_or_default();
                 view! { <AppCodeForm method_id=way.method_id name remember_days /> }.into_any()
+            } else if way.method == SignInMethod::AppNotification {
+                view! { <PushWay remember_days /> }.into_any()
             } else {
                 view! { <PhoneWay way=way.clone() remember_days /> }.into_any()
             }
@@ -172,6 +180,20 @@ fn AppCodeForm(method_id: i64, name: String, remember_days: i64) -> impl IntoVie
             <RememberCheck remember_days />
             <button type="submit" class="btn btn-primary btn-block">"Verify"</button>
         </ActionForm>
+    }
+}
+
+/// A notification to the person's apps, sent when they ask; the sign-in page
+/// follows the answer live.
+#[island(lazy)]
+fn PushWay(remember_days: i64) -> impl IntoView {
+    island_hydrating();
+    let remember = RwSignal::new(false);
+    let go_home = go_to("/account");
+    view! {
+        <p class="lede">"Approve a notification in your authenticator app."</p>
+        <RememberCheck remember_days checked=remember />
+        <PushPromptStep purpose=PushPurpose::SignIn remember=remember on_done=go_home />
     }
 }
 

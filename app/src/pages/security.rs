@@ -6,9 +6,9 @@ use crate::api::security::{
     ChangePassword, ForgetDevice, RemoveMethod, RenameMethod, security_info,
 };
 use crate::components::{
-    AddAfterConfirming, AddAuthenticator, AppPasswordsSection, ConfirmIdentityForm, ConfirmWays,
-    DefaultMethodSection, FormAlert, Loaded, PhonesSection, PortalLayout, SessionsSection,
-    TextField, island_hydrating, reload_page,
+    AddAfterConfirming, AddAuthenticator, AddPushDevice, AppPasswordsSection, ConfirmIdentityForm,
+    ConfirmWays, DefaultMethodSection, FormAlert, Loaded, PhonesSection, PortalLayout,
+    SessionsSection, TextField, island_hydrating, reload_page,
 };
 use crate::domain::views::{DeviceView, MethodView, SecuritySummary};
 use crate::domain::{MfaState, Role};
@@ -55,16 +55,23 @@ fn SecuritySections(info: SecuritySummary) -> impl IntoView {
     let ways = ConfirmWays {
         methods: info.methods.clone(),
         phones: info.phones.clone(),
+        push: !info.push_devices.is_empty(),
     };
+    let listed: Vec<MethodView> = info
+        .methods
+        .iter()
+        .chain(&info.push_devices)
+        .cloned()
+        .collect();
     view! {
         <section class="card" aria-labelledby="methods-title">
             <h2 id="methods-title">"Sign-in methods"</h2>
-            {if info.methods.is_empty() {
+            {if listed.is_empty() {
                 view! { <p class="muted">"You have no sign-in method yet. Add an authenticator app so a stolen password is not enough to get in."</p> }.into_any()
             } else {
                 view! {
                     <ul class="methods">
-                        {info.methods.iter().cloned().map(|m| view! { <MethodItem method=m ways=ways.clone() verified /> }).collect_view()}
+                        {listed.iter().cloned().map(|m| view! { <MethodItem method=m ways=ways.clone() verified /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -84,14 +91,20 @@ fn SecuritySections(info: SecuritySummary) -> impl IntoView {
     .into_any()
 }
 
-/// "Add authenticator app": confirm it's you if that is due, then the set-up.
+/// "Add authenticator app" (codes) or "Add app with notifications": confirm it's
+/// you if that is due, then the set-up.
 #[island(lazy)]
 fn AddMethod(ways: ConfirmWays, verified: bool) -> impl IntoView {
     island_hydrating();
     view! {
-        <AddAfterConfirming label="Add authenticator app" ways verified>
-            <AddAuthenticator on_done=reload_page() />
-        </AddAfterConfirming>
+        <div class="add-ways">
+            <AddAfterConfirming label="Add authenticator app" ways=ways.clone() verified>
+                <AddAuthenticator on_done=reload_page() />
+            </AddAfterConfirming>
+            <AddAfterConfirming label="Add app with notifications" ways verified>
+                <AddPushDevice on_done=reload_page() />
+            </AddAfterConfirming>
+        </div>
     }
 }
 

@@ -5,3 +5,4 @@ pub mod dev_phone;
 pub mod mail;
 pub mod phone;
 pub mod twilio;
+pub mod web_push;

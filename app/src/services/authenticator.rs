@@ -54,25 +54,9 @@ pub async fn begin(
     name: &MethodName,
 ) -> anyhow::Result<EnrolmentView> {
     let owner = enroller.person();
-    let mut secret = zeroize::Zeroizing::new([0_u8; SECRET_BYTES]);
-    OsRng.fill_bytes(secret.as_mut());
-    let params = TotpParams::AUTHENTICATOR_APPS;
     let now = state.clock.now();
-    let new = NewTotp {
-        user: owner.id,
-        name: name.as_str(),
-        algorithm: params.algorithm.as_str(),
-        digits: i64::from(params.digits),
-        period: params.period,
-        now,
-        pending_until: now + ENROLMENT_SECS,
-    };
-    let keys = state.keys.clone();
-    let method_id = totp_store::insert_pending(&state.db, new, |id| {
-        keys.seal(secret.as_ref(), &seal_context(id))
-    })
-    .await?;
-    let secret_base32 = zeroize::Zeroizing::new(BASE32_NOPAD.encode(secret.as_ref()));
+    let (method_id, secret_base32) =
+        new_pending(state, owner.id, name.as_str(), now + ENROLMENT_SECS).await?;
     let uri = otpauth_uri(&state.policy.totp_issuer, &owner.username, &secret_base32);
     Ok(EnrolmentView {
         method_id: method_id.0,
@@ -81,6 +65,35 @@ pub async fn begin(
         otpauth_uri: uri,
         expires: utc_minutes(now + ENROLMENT_SECS),
     })
+}
+
+/// A new sealed seed as a pending method of `user` until `pending_until`; the seed
+/// in base32 for the one place that shows it.
+pub(crate) async fn new_pending(
+    state: &Services,
+    user: UserId,
+    name: &str,
+    pending_until: i64,
+) -> anyhow::Result<(MethodId, zeroize::Zeroizing<String>)> {
+    let mut secret = zeroize::Zeroizing::new([0_u8; SECRET_BYTES]);
+    OsRng.fill_bytes(secret.as_mut());
+    let params = TotpParams::AUTHENTICATOR_APPS;
+    let new = NewTotp {
+        user,
+        name,
+        algorithm: params.algorithm.as_str(),
+        digits: i64::from(params.digits),
+        period: params.period,
+        now: state.clock.now(),
+        pending_until,
+    };
+    let keys = state.keys.clone();
+    let method_id = totp_store::insert_pending(&state.db, new, |id| {
+        keys.seal(secret.as_ref(), &seal_context(id))
+    })
+    .await?;
+    let secret_base32 = zeroize::Zeroizing::new(BASE32_NOPAD.encode(secret.as_ref()));
+    Ok((method_id, secret_base32))
 }
 
 /// Checks `code` against the user's method `method_id` and, if accepted, claims its
@@ -218,7 +231,7 @@ pub(crate) fn seal_context(method_id: MethodId) -> String {
 
 /// Characters escaped in the label and issuer: everything but letters and digits
 /// (the `:` separating issuer and account is added unescaped).
-const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

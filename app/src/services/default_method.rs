@@ -48,10 +48,11 @@ pub async fn available(
     let phones = phones::list_active(&state.db, user).await?;
     let has_mobile = phones.iter().any(|p| p.phone_type.takes_sms());
     let has_phone = !phones.is_empty() && state.policy.phone.available;
+    let has_push = super::push::has_device(state, user).await?;
     Ok(SignInMethod::ALL
         .into_iter()
         .filter(|m| match m {
-            SignInMethod::AppNotification => false,
+            SignInMethod::AppNotification => has_push,
             SignInMethod::AppCode => has_app,
             SignInMethod::PhoneCall => has_phone,
             SignInMethod::Sms => has_phone && has_mobile,

@@ -194,7 +194,7 @@ pub fn owner_notice_body(
 }
 
 /// The configured alert addresses, or every active administrator when none are set.
-async fn alert_recipients(state: &Services) -> anyhow::Result<Vec<String>> {
+pub(super) async fn alert_recipients(state: &Services) -> anyhow::Result<Vec<String>> {
     let configured = super::portal_settings::current(state)
         .await?
         .fraud_alert_addresses;
@@ -236,61 +236,8 @@ fn alert_body(
     )
 }
 
-/// The admins' alert about a 0# on a sign-in call, written before the report's
-/// transaction starts and queued inside it with [`queue_alert`].
-pub struct Alert {
-    recipients: Vec<String>,
-    subject: String,
-    body: String,
-}
-
-pub async fn call_fraud_alert(
-    state: &Services,
-    user: crate::store::UserId,
-    challenge: &crate::store::phone_challenges::ChallengeRow,
-    now: i64,
-) -> anyhow::Result<Option<Alert>> {
-    let Some(account) = users::find_by_id(&state.db, user).await? else {
-        return Ok(None);
-    };
-    let recipients = alert_recipients(state).await?;
-    let subject = format!(
-        "Fraud report: {} pressed 0# on a sign-in call",
-        account.username
-    );
-    let body = format!(
-        "{name} ({username}) was called to approve a sign-in and pressed 0#: they did not ask for it.\n\n\
-         - Reported: {reported}\n\
-         - The sign-in was started: {started} from {ip}\n\
-         - Browser: {device}\n\n\
-         The sign-in was denied. Further texts and calls to this person are blocked until the report is resolved.\n\
-         Someone may know their password: consider a password reset.\n\n{portal}\n",
-        name = account.display_name,
-        username = account.username,
-        reported = utc_minutes(now),
-        started = utc_minutes(challenge.created_at),
-        ip = challenge.ip,
-        device = super::user_agent::describe(&challenge.user_agent),
-        portal = state.policy.portal_url,
-    );
-    Ok(Some(Alert {
-        recipients,
-        subject,
-        body,
-    }))
-}
-
-/// Queues `alert` on the caller's transaction.
-pub async fn queue_alert(
-    conn: &mut sqlx::AnyConnection,
-    alert: &Alert,
-    now: i64,
-) -> anyhow::Result<()> {
-    queue_alerts(conn, &alert.recipients, &alert.subject, &alert.body, now).await
-}
-
 /// One alert e-mail per recipient, on the caller's transaction.
-async fn queue_alerts(
+pub(super) async fn queue_alerts(
     conn: &mut sqlx::AnyConnection,
     recipients: &[String],
     subject: &str,

@@ -31,6 +31,8 @@ pub mod phone_delivery;
 pub mod phones;
 pub mod policies;
 pub mod portal_settings;
+pub mod prompt_fraud;
+pub mod push;
 pub mod remembered;
 pub mod second_step;
 pub mod secret_box;

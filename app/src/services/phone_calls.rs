@@ -2,14 +2,12 @@
 //! status from the gateway's webhook or the development phone, a delivery that
 //! finally failed, and the status a waiting page polls.
 
-use super::audit::{self, Actor, AuditRecord};
 use super::phones::{self, ChallengePurpose, Requester};
-use crate::domain::AuditAction;
+use super::prompt_fraud::ReportedPrompt;
 use crate::domain::views::ChallengeStatus;
 use crate::domain::{ChallengeState, PhoneChannel, ResultCode, VoiceMode};
 use crate::state::Services;
-use crate::store::fraud_reports::{self, NewFraudReport, ReportSource};
-use crate::store::outbox::OutboxChannel;
+use crate::store::fraud_reports::ReportSource;
 use crate::store::phone_challenges::{self, ChallengeRow};
 use crate::store::{UserId, users};
 use anyhow::Context;
@@ -113,7 +111,7 @@ pub async fn answered(state: &Services, token: &str, digits: &str) -> anyhow::Re
         CallOutcome::Approved if challenge.purpose == ChallengePurpose::Enrol => {
             approve_enrolment(state, &challenge).await?;
         }
-        CallOutcome::FraudReported => report_fraud(state, &challenge, now).await?,
+        CallOutcome::FraudReported => report_fraud(state, &challenge).await?,
         CallOutcome::Denied if challenge.purpose != ChallengePurpose::Enrol => {
             // A wrong number is a wrong guess at the second factor.
             if let Ok(claim) = super::lockout::claim(state, UserId(challenge.user_id)).await? {
@@ -143,76 +141,23 @@ async fn approve_enrolment(state: &Services, challenge: &ChallengeRow) -> anyhow
     Ok(())
 }
 
-/// 0#: a fraud report row (source `call`), an audit entry, the admins' alert and
-/// the person's notice, in one transaction. Further texts, calls and pushes to the
-/// person stay blocked while the report is open (see `fraud::prompts_blocked`).
-async fn report_fraud(state: &Services, challenge: &ChallengeRow, now: i64) -> anyhow::Result<()> {
-    let user = UserId(challenge.user_id);
-    let challenge_ref = challenge.id.to_string();
-    let alert = super::fraud::call_fraud_alert(state, user, challenge, now).await?;
-    let mut tx = state
-        .db
-        .begin()
-        .await
-        .context("starting a call fraud report")?;
-    let report = NewFraudReport {
-        user,
+/// 0#: a fraud report (source `call`) with its alerts; further texts, calls and
+/// pushes to the person stay blocked while it is open.
+async fn report_fraud(state: &Services, challenge: &ChallengeRow) -> anyhow::Result<()> {
+    let prompt = ReportedPrompt {
+        user: UserId(challenge.user_id),
         source: ReportSource::Call,
-        sign_in_event_id: None,
-        challenge_id: Some(&challenge_ref),
-        reported_at: now,
+        challenge_ref: challenge.id.to_string(),
+        what: "pressed 0# on a sign-in call",
+        how: "was called to approve a sign-in and pressed 0#",
+        owner_what: "You were called to approve a sign-in to your MFA Portal account",
+        owner_subject: "You reported a sign-in call as fraud",
+        via: "phone call",
+        started_at: challenge.created_at,
         ip: &challenge.ip,
+        user_agent: &challenge.user_agent,
     };
-    let report_id = fraud_reports::insert(&mut *tx, report).await?;
-    let detail = format!(
-        "0# pressed on the call for challenge {}; report {}",
-        challenge.id,
-        report_id.unwrap_or_default()
-    );
-    let record = AuditRecord {
-        actor: &Actor::System("phone call"),
-        subject: Some(user),
-        action: AuditAction::FraudReported,
-        detail: &detail,
-        ip: Some(&challenge.ip),
-    };
-    audit::record(&mut *tx, now, record).await?;
-    if let Some(alert) = &alert {
-        super::fraud::queue_alert(&mut tx, alert, now).await?;
-    }
-    if let Some(owner) = users::find_by_id(&state.db, user).await?
-        && !owner.email.is_empty()
-    {
-        let block_hours = super::portal_settings::current(state)
-            .await?
-            .fraud_block_hours;
-        let body = super::fraud::owner_notice_body(
-            state,
-            block_hours,
-            &owner.display_name,
-            "You were called to approve a sign-in to your MFA Portal account",
-            now,
-        );
-        let message = crate::store::outbox::NewMessage {
-            channel: OutboxChannel::Email,
-            user: Some(user),
-            recipient: &owner.email,
-            subject: "You reported a sign-in call as fraud",
-            body: &body,
-            sealed: false,
-            now,
-        };
-        crate::store::outbox::enqueue(&mut *tx, message).await?;
-    }
-    tx.commit()
-        .await
-        .context("committing a call fraud report")?;
-    tracing::warn!(
-        user_id = user.0,
-        challenge_id = challenge.id,
-        "fraud reported on a call"
-    );
-    Ok(())
+    super::prompt_fraud::record(state, &prompt).await
 }
 
 /// The gateway's final word on a call: if nobody answered, it was not approved.

@@ -52,6 +52,18 @@ const GROUPS: [(&str, &[Described]); 7] = [
                 "When an enabled person registers a method, their MFA state becomes enforced (as in Entra).",
                 SettingKind::YesNo,
             ),
+            setting(
+                portal_settings::PUSH_APPROVAL,
+                "How app notifications are approved",
+                "approve (compare a short code), pick (pick the number the sign-in page shows from three; the default) or type (type the number in the web authenticator; apps pick).",
+                SettingKind::List,
+            ),
+            setting(
+                portal_settings::PUSH_PER_USER_PER_15MIN,
+                "App notifications per person per 15 minutes",
+                "How many sign-in notifications one person may be sent in 15 minutes (1 to 50), against prompt bombing.",
+                SettingKind::Number,
+            ),
         ],
     ),
     (
@@ -221,6 +233,8 @@ fn typed(settings: &PortalSettings, key: &str) -> String {
         portal_settings::IMPERSONATION_MAX_MINUTES => {
             settings.impersonation_max_minutes.to_string()
         }
+        portal_settings::PUSH_APPROVAL => settings.push_approval.as_str().to_owned(),
+        portal_settings::PUSH_PER_USER_PER_15MIN => settings.push_per_user_per_15min.to_string(),
         portal_settings::FRAUD_ALERT_ADDRESSES => join(
             settings
                 .fraud_alert_addresses

@@ -7,7 +7,7 @@
 use super::audit::{self, Actor, AuditRecord};
 use crate::domain::AuditAction;
 use crate::domain::text::escape_control;
-use crate::domain::{EmailAddress, SignInMethod};
+use crate::domain::{EmailAddress, PushApproval, SignInMethod};
 use crate::state::Services;
 use crate::store::{Db, settings};
 use anyhow::Context;
@@ -30,8 +30,12 @@ pub const ACCESS_PASS_MINUTES: &str = "access_pass_minutes";
 pub const ACCESS_PASS_REUSABLE: &str = "access_pass_reusable";
 pub const VIEW_NEEDS_VERIFIED_CALLER: &str = "view_needs_verified_caller";
 pub const IMPERSONATION_MAX_MINUTES: &str = "impersonation_max_minutes";
-pub const KEYS: [&str; 18] = [
+pub const PUSH_APPROVAL: &str = "push_approval";
+pub const PUSH_PER_USER_PER_15MIN: &str = "push_per_user_per_15min";
+pub const KEYS: [&str; 20] = [
     ALLOWED_METHODS,
+    PUSH_APPROVAL,
+    PUSH_PER_USER_PER_15MIN,
     ENFORCE_AFTER_REGISTRATION,
     PHONE_REGIONS,
     USERS_MAY_CHANGE_ADMIN_PHONE,
@@ -90,6 +94,10 @@ pub struct PortalSettings {
     pub view_needs_verified_caller: bool,
     /// The longest "view as" an agent may start. Default: 60 minutes.
     pub impersonation_max_minutes: i64,
+    /// How app notifications are approved. Default: pick the number (number matching).
+    pub push_approval: PushApproval,
+    /// App notifications one person may be sent per 15 minutes. Default: 5.
+    pub push_per_user_per_15min: i64,
 }
 
 /// The built-in starting values, the same as the configuration file's defaults.
@@ -114,6 +122,8 @@ impl Default for PortalSettings {
             access_pass_reusable: false,
             view_needs_verified_caller: true,
             impersonation_max_minutes: 60,
+            push_approval: PushApproval::Pick,
+            push_per_user_per_15min: 5,
         }
     }
 }
@@ -183,6 +193,11 @@ impl PortalSettings {
             ACCESS_PASS_REUSABLE => self.access_pass_reusable = yes_or_no(value)?,
             VIEW_NEEDS_VERIFIED_CALLER => self.view_needs_verified_caller = yes_or_no(value)?,
             IMPERSONATION_MAX_MINUTES => self.impersonation_max_minutes = whole(value, 5, 240)?,
+            PUSH_APPROVAL => {
+                self.push_approval = PushApproval::parse(value.trim())
+                    .ok_or_else(|| "approve, pick or type".to_owned())?;
+            }
+            PUSH_PER_USER_PER_15MIN => self.push_per_user_per_15min = whole(value, 1, 50)?,
             FRAUD_ALERT_ADDRESSES => {
                 let addresses: Result<Vec<String>, _> = items()
                     .map(|a| EmailAddress::parse(a).map(|e| e.as_str().to_owned()))

@@ -22,6 +22,7 @@ pub struct Keys {
     phone_code_mac_key: Zeroizing<[u8; 32]>,
     access_pass_mac_key: Zeroizing<[u8; 32]>,
     setup_link_mac_key: Zeroizing<[u8; 32]>,
+    push_credential_mac_key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -42,6 +43,10 @@ impl Keys {
             phone_code_mac_key: Zeroizing::new(derive(master, b"mfa-portal phone code v1")),
             access_pass_mac_key: Zeroizing::new(derive(master, b"mfa-portal access pass v1")),
             setup_link_mac_key: Zeroizing::new(derive(master, b"mfa-portal set-up link v1")),
+            push_credential_mac_key: Zeroizing::new(derive(
+                master,
+                b"mfa-portal push enrolment credential v1",
+            )),
         }
     }
 
@@ -133,6 +138,18 @@ impl Keys {
     /// under its own key.
     pub fn setup_link_mac(&self, token: &str) -> String {
         BASE64URL_NOPAD.encode(&derive(&self.setup_link_mac_key[..], token.as_bytes()))
+    }
+}
+
+impl Keys {
+    /// Keyed hash of a push device's enrolment credential (from the QR code), bound
+    /// to the device's serial.
+    pub fn push_credential_mac(&self, serial: &str, credential: &str) -> String {
+        let message = format!("{serial}:{credential}");
+        BASE64URL_NOPAD.encode(&derive(
+            &self.push_credential_mac_key[..],
+            message.as_bytes(),
+        ))
     }
 }
 

@@ -17,12 +17,13 @@ use anyhow::Context;
 pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecuritySummary> {
     let now = state.clock.now();
     let user = super::accounts::subject_row(state, caller).await?;
-    let methods: Vec<MethodView> = methods::list_active(&state.db, caller.subject.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.kind == MethodKind::Totp)
-        .map(method_view)
-        .collect();
+    let (methods, push_devices): (Vec<MethodView>, Vec<MethodView>) =
+        methods::list_active(&state.db, caller.subject.id)
+            .await?
+            .into_iter()
+            .filter(|m| matches!(m.kind, MethodKind::Totp | MethodKind::Push))
+            .map(method_view)
+            .partition(|m| m.kind == MethodKind::Totp);
     let devices = remembered_devices::list_valid(&state.db, caller.subject.id, now)
         .await?
         .into_iter()
@@ -30,6 +31,7 @@ pub async fn info(state: &Services, caller: &Caller) -> anyhow::Result<SecurityS
         .collect();
     Ok(SecuritySummary {
         methods,
+        push_devices,
         devices,
         sessions: super::sessions::where_signed_in(state, caller).await?,
         mfa_state: user.mfa_state,

@@ -53,6 +53,7 @@ pub async fn second_step_options(
     Ok(SecondStepView {
         methods: apps,
         phones,
+        push: have.contains(&SignInMethod::AppNotification),
         start,
         remember_days: super::portal_settings::current(state)
             .await?
@@ -76,6 +77,9 @@ pub enum ConfirmRefusal {
     /// They have a phone but no app: a phone's code confirms (through the phone
     /// challenge); once a second factor exists, the password alone is not enough.
     UsePhone,
+    /// They have an app that takes notifications but none that shows codes: a
+    /// notification confirms (`start_push` with the purpose `confirm`).
+    UsePush,
     /// The code is not six digits (the message says how).
     CodeMalformed(String),
     /// No app was picked.
@@ -97,6 +101,9 @@ pub async fn confirm_identity(
     let user = caller.subject.id;
     let has_apps = methods::count_of_kind(&state.db, user, MethodKind::Totp).await? > 0;
     let has_phones = methods::count_of_kind(&state.db, user, MethodKind::Phone).await? > 0;
+    if !has_apps && super::push::has_device(state, user).await? {
+        return Ok(Err(ConfirmRefusal::UsePush));
+    }
     if !has_apps && has_phones {
         return Ok(Err(ConfirmRefusal::UsePhone));
     }

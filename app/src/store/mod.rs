@@ -18,6 +18,7 @@ pub mod methods;
 pub mod outbox;
 pub mod phone_challenges;
 pub mod phones;
+pub mod push;
 pub mod rate_limits;
 pub mod remembered_devices;
 pub mod settings;
@@ -30,6 +31,7 @@ pub mod totp;
 pub mod travel_windows;
 pub mod user_sessions;
 pub mod users;
+pub mod web_push;
 
 use sqlx::AnyPool;
 

@@ -22,6 +22,8 @@ pub(super) const TEXT_KEYS: &[&str] = &[
     "twilio_account_sid",
     "twilio_auth_token",
     "twilio_from_number",
+    "vapid_private_key_file",
+    "vapid_subject",
 ];
 
 /// The text settings among environment variables: plain `DATABASE_URL`, then

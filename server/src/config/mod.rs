@@ -106,6 +106,15 @@ pub struct Config {
     /// The number texts and calls come from, E.164.
     pub twilio_from_number: Option<String>,
     pub twilio_timeout_seconds: u32,
+    /// Web Push to the web authenticator (optional): a P-256 key, PEM (`openssl
+    /// ecparam -name prime256v1 -genkey -noout -out vapid.pem`) or base64url. Unset:
+    /// no Web Push; the web authenticator polls while its page is open.
+    pub vapid_private_key_file: Option<PathBuf>,
+    /// The contact push services see (`mailto:` or `https:`); unset: `public_url`.
+    pub vapid_subject: Option<String>,
+    /// Push services a subscription may point at: host names reached over https
+    /// (`*.` for subdomains), or exact origins such as `http://127.0.0.1:4000`.
+    pub web_push_services: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +180,12 @@ impl Default for Config {
             twilio_auth_token: None,
             twilio_from_number: None,
             twilio_timeout_seconds: 10,
+            vapid_private_key_file: None,
+            vapid_subject: None,
+            web_push_services: app::providers::web_push::DEFAULT_SERVICES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         }
     }
 }
@@ -236,6 +251,13 @@ impl Config {
 
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+
+    /// The VAPID contact: the configured one, else the portal's public URL.
+    pub fn vapid_subject(&self) -> String {
+        self.vapid_subject
+            .clone()
+            .unwrap_or_else(|| self.public_url.to_string())
     }
 
     /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
@@ -334,6 +356,23 @@ mod tests {
                 .to_string()
                 .contains("`totp_issuer`")
         );
+    }
+
+    #[test]
+    fn web_push_needs_a_mailto_or_https_contact_and_a_push_service() {
+        let plain_contact = Config {
+            vapid_subject: Some("security@example.com".into()),
+            ..Config::default()
+        };
+        let error = plain_contact.validate().unwrap_err().to_string();
+        assert!(error.contains("`vapid_subject`"), "{error}");
+        let nowhere = Config {
+            vapid_private_key_file: Some("vapid.pem".into()),
+            web_push_services: Vec::new(),
+            ..Config::default()
+        };
+        let error = nowhere.validate().unwrap_err().to_string();
+        assert!(error.contains("`web_push_services`"), "{error}");
     }
 
     #[test]

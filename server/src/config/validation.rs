@@ -20,7 +20,20 @@ impl Config {
         self.validate_lockout()?;
         self.validate_mail()?;
         self.validate_app_passwords_and_fraud()?;
-        self.validate_phone()
+        self.validate_phone()?;
+        self.validate_web_push()
+    }
+
+    fn validate_web_push(&self) -> Checked {
+        if let Some(subject) = &self.vapid_subject
+            && !(subject.starts_with("mailto:") || subject.starts_with("https:"))
+        {
+            return invalid("vapid_subject", "must be a mailto: or https: URL");
+        }
+        if self.vapid_private_key_file.is_some() && self.web_push_services.is_empty() {
+            return invalid("web_push_services", "must list at least one push service");
+        }
+        Ok(())
     }
 
     fn validate_web(&self) -> Checked {

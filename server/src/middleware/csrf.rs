@@ -21,6 +21,9 @@ pub struct CsrfPolicy {
 const COOKIELESS_API_PREFIX: &str = "/api/v1/";
 /// The phone gateway's callbacks: signed by the gateway (checked by the handler).
 const GATEWAY_WEBHOOK_PREFIX: &str = "/webhooks/";
+/// Authenticator apps: every request signed by the device's key or carrying the
+/// single-use enrolment credential; the handlers never read the session.
+const DEVICE_PREFIX: &str = "/device/";
 
 pub async fn refuse_cross_site(
     State(policy): State<Arc<CsrfPolicy>>,
@@ -51,7 +54,9 @@ pub async fn refuse_cross_site(
 
 fn is_cookieless_api(req: &Request) -> bool {
     let path = req.uri().path();
-    path.starts_with(COOKIELESS_API_PREFIX) || path.starts_with(GATEWAY_WEBHOOK_PREFIX)
+    path.starts_with(COOKIELESS_API_PREFIX)
+        || path.starts_with(GATEWAY_WEBHOOK_PREFIX)
+        || path.starts_with(DEVICE_PREFIX)
 }
 
 fn is_safe_method(method: &Method) -> bool {
